@@ -1,0 +1,42 @@
+#include "libcore/oci/media_types.hpp"
+
+namespace pod::core::oci {
+
+std::string_view media_type_of(ManifestKind kind) {
+  switch (kind) {
+    case ManifestKind::oci_manifest: return media_type::kOciManifest;
+    case ManifestKind::oci_index: return media_type::kOciIndex;
+    case ManifestKind::docker_manifest: return media_type::kDockerManifest;
+    case ManifestKind::docker_list: return media_type::kDockerList;
+  }
+  return {};
+}
+
+bool is_index(ManifestKind kind) { return kind == ManifestKind::oci_index || kind == ManifestKind::docker_list; }
+
+std::optional<Compression> layer_compression(std::string_view media_type) {
+  using namespace media_type;
+  if (media_type == kOciLayer) return Compression::none;
+  if (media_type == kOciLayerGzip || media_type == kDockerLayerGzip || media_type == kDockerForeignLayerGzip) {
+    return Compression::gzip;
+  }
+  if (media_type == kOciLayerZstd) return Compression::zstd;
+  return std::nullopt;
+}
+
+std::string_view compression_name(Compression c) {
+  switch (c) {
+    case Compression::none: return "none";
+    case Compression::gzip: return "gzip";
+    case Compression::zstd: return "zstd";
+  }
+  return {};
+}
+
+std::string_view manifest_accept_header() {
+  return "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, "
+         "application/vnd.docker.distribution.manifest.list.v2+json, "
+         "application/vnd.docker.distribution.manifest.v2+json";
+}
+
+}  // namespace pod::core::oci

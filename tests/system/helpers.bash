@@ -1,0 +1,55 @@
+# Shared helpers of the system tests (bats). Every test file starts with:
+#   load helpers
+# Each file gets its own store under $BATS_FILE_TMPDIR, so files can run in parallel.
+
+die() {
+  echo "# FAIL: $*" >&2
+  return 1
+}
+
+# run_pod [EXPECTED_RC|'?'] ARGS... — echoes the command, runs $POD_BIN/pod under a timeout,
+# and checks the exit code (0 unless given; '?' accepts any). Output in $output, code in $status.
+run_tool() {
+  local tool=$1
+  shift
+  local expected=0
+  case ${1:-} in
+    [0-9]* | '?') expected=$1; shift ;;
+  esac
+  echo "\$ $tool $*"
+  run timeout --kill-after=10 "${POD_TEST_TIMEOUT:-120}" "$tool" "$@"
+  echo "$output"
+  if [ "$expected" != '?' ] && [ "$status" -ne "$expected" ]; then
+    die "exit code $status from '$tool $*', expected $expected"
+  fi
+}
+
+run_pod() { run_tool "$POD_BIN/pod" "$@"; }
+
+# requires root|rootless|tun|fuse — skips the test with the reason when not met.
+requires() {
+  local need
+  for need in "$@"; do
+    case $need in
+      root) [ "$(id -u)" -eq 0 ] || skip "needs root" ;;
+      rootless) [ "$(id -u)" -ne 0 ] || skip "needs an unprivileged user" ;;
+      tun) [ -r /dev/net/tun ] && [ -w /dev/net/tun ] || skip "needs /dev/net/tun usable by $(id -un)" ;;
+      fuse) [ -r /dev/fuse ] && [ -w /dev/fuse ] || skip "needs /dev/fuse usable by $(id -un)" ;;
+      *) die "requires: unknown need $need" ;;
+    esac
+  done
+}
+
+# assert_contains HAYSTACK NEEDLE
+assert_contains() {
+  case $1 in
+    *"$2"*) return 0 ;;
+  esac
+  die "expected to find '$2' in: $1"
+}
+
+setup_file() {
+  export XDG_DATA_HOME="$BATS_FILE_TMPDIR/data"
+  export XDG_CONFIG_HOME="$BATS_FILE_TMPDIR/config"
+  mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME"
+}

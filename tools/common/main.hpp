@@ -1,0 +1,28 @@
+// The shared top of every pod binary: parse the tool's declared CLI, run the chosen verb,
+// and turn failures into podman's exit contract — "Error: <chain>" on one stderr line,
+// exit 125 (usage errors also print the usage hint).
+#pragma once
+
+#include <functional>
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace pod::tools {
+
+inline constexpr int kExitPodError = 125;
+inline constexpr int kExitCannotInvoke = 126;
+inline constexpr int kExitNotFound = 127;
+
+// What a verb reports back to main: the process exit code.
+struct RunState {
+  int exit_code = 0;
+};
+
+// Adds the hidden `__cli-json` verb (prints the declaration for the completion and man page
+// generators), parses argv, runs the chosen callback and returns the exit code.
+int run_tool(CLI::App& app, RunState& state, int argc, char** argv);
+
+}  // namespace pod::tools

@@ -1,0 +1,50 @@
+// pod info [--format json]: host, rootless mode, id ranges and store facts.
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include "libcore/version.hpp"
+#include "rootless/host_info.hpp"
+#include "tools/common/main.hpp"
+#include "tools/common/output.hpp"
+#include "tools/common/print_yaml.hpp"
+#include "tools/pod/verbs.hpp"
+
+namespace pod::tools {
+namespace {
+
+using nlohmann::json;
+
+json id_map_json(const std::vector<rootless::IdMapEntry>& map) {
+  json out = json::array();
+  for (const auto& e : map) out.push_back({{"container_id", e.container_id}, {"host_id", e.host_id}, {"size", e.size}});
+  return out;
+}
+
+json info_json(const rootless::HostInfo& h) {
+  json host{{"os", h.os},
+            {"arch", h.arch},
+            {"kernel", h.kernel},
+            {"hostname", h.hostname},
+            {"security", {{"rootless", h.rootless}}},
+            {"idMappings", {{"uidmap", id_map_json(h.uid_map)}, {"gidmap", id_map_json(h.gid_map)}}},
+            {"warnings", h.warnings}};
+  json store{{"graphRoot", h.store.root}, {"runRoot", h.store.runroot}};
+  return json{{"host", host}, {"store", store}, {"version", {{"Version", kVersion}}}};
+}
+
+}  // namespace
+
+void add_info_verb(CLI::App& app, const GlobalOptions& global, RunState& /*state*/) {
+  auto* verb = app.add_subcommand("info", "show facts about the host, rootless set-up and store");
+  auto format = std::make_shared<std::string>();
+  verb->add_option("-f,--format", *format, "output format: json");
+  verb->callback([format, &global] {
+    rootless::HostInfoInputs inputs;
+    inputs.root_override = global.root;
+    inputs.runroot_override = global.runroot;
+    print_document(*format, info_json(rootless::collect_host_info(inputs)), print_yaml);
+  });
+}
+
+}  // namespace pod::tools

@@ -1,0 +1,32 @@
+// pod: the front CLI, podman-compatible verbs.
+#include <CLI/CLI.hpp>
+
+#include "libcore/sys/error.hpp"
+#include "libcore/sys/log.hpp"
+#include "tools/common/main.hpp"
+#include "tools/pod/verbs.hpp"
+
+namespace {
+
+void add_global_flags(CLI::App& app, pod::tools::GlobalOptions& global) {
+  app.add_option("--root", global.root, "path to the store (default: per-user data dir, /var/lib/pod as root)");
+  app.add_option("--runroot", global.runroot, "path to runtime state (default: $XDG_RUNTIME_DIR/pod, /run/pod as root)");
+  app.add_option("--log-level", global.log_level, "log messages at and above: debug, info, warn, error, fatal, panic")
+      ->check([](const std::string& v) {
+        return pod::log::parse_level(v) ? std::string() : "unknown log level `" + v + "`";
+      });
+  app.parse_complete_callback([&global] { pod::log::set_level(*pod::log::parse_level(global.log_level)); });
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"pod: rootless, daemonless containers", "pod"};
+  app.require_subcommand(1);
+  pod::tools::GlobalOptions global;
+  pod::tools::RunState state;
+  add_global_flags(app, global);
+  pod::tools::add_version_verb(app, state);
+  pod::tools::add_info_verb(app, global, state);
+  return pod::tools::run_tool(app, state, argc, argv);
+}

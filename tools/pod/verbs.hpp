@@ -1,0 +1,25 @@
+// The verbs of `pod`. Each verb file declares its own flags and calls one library function;
+// main.cpp lists them. The CLI11 declaration is the single source of truth for --help,
+// completions and man pages.
+#pragma once
+
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace pod::tools {
+
+struct RunState;
+
+struct GlobalOptions {
+  std::string root;
+  std::string runroot;
+  std::string log_level = "warn";
+};
+
+void add_version_verb(CLI::App& app, RunState& state);
+void add_info_verb(CLI::App& app, const GlobalOptions& global, RunState& state);
+
+}  // namespace pod::tools
