@@ -6,7 +6,7 @@
 #include <cstdio>
 
 #include "libcore/sys/error.hpp"
-#include "tools/common/cli_json.hpp"
+#include "tools/common/cli_describe.hpp"
 
 namespace pod::tools {
 namespace {
@@ -28,7 +28,7 @@ bool is_unknown_verb(const CLI::App& app, int argc, char** argv) {
 }  // namespace
 
 int run_tool(CLI::App& app, RunState& state, int argc, char** argv) {
-  add_cli_json_verb(app);
+  add_generator_verbs(app);
   try {
     app.parse(argc, argv);
     return state.exit_code;

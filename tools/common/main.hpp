@@ -21,8 +21,8 @@ struct RunState {
   int exit_code = 0;
 };
 
-// Adds the hidden `__cli-json` verb (prints the declaration for the completion and man page
-// generators), parses argv, runs the chosen callback and returns the exit code.
+// Adds the hidden generator verbs (__cli-json, __completion, __man; see cli_describe.hpp),
+// parses argv, runs the chosen callback and returns the exit code.
 int run_tool(CLI::App& app, RunState& state, int argc, char** argv);
 
 }  // namespace pod::tools
