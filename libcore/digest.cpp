@@ -136,9 +136,9 @@ void VerifyingReader::verify_at_end() {
                     " bytes, got " + std::to_string(count_),
                 ErrorKind::digest_mismatch);
   }
-  const Digest actual = hasher_.finish();
-  if (actual != expected_) {
-    throw Error("digest mismatch: expected " + expected_.str() + ", got " + actual.str(),
+  if (!actual_) actual_ = hasher_.finish();
+  if (*actual_ != expected_) {
+    throw Error("digest mismatch: expected " + expected_.str() + ", got " + actual_->str(),
                 ErrorKind::digest_mismatch);
   }
   verified_ = true;

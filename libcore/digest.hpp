@@ -80,6 +80,7 @@ class VerifyingReader final : public Reader {
   Digest expected_;
   std::int64_t expected_size_;
   Hasher hasher_;
+  std::optional<Digest> actual_;  // set once the hasher is finished (finish() may run once)
   std::uint64_t count_ = 0;
   bool verified_ = false;
 };
