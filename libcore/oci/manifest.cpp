@@ -180,7 +180,7 @@ const Descriptor& choose_manifest(const Index& index, const Platform& wanted) {
   std::string available;
   for (const auto& d : index.manifests) {
     platforms.push_back(d.platform.value_or(Platform{}));
-    if (d.platform) available += (available.empty() ? "" : ", ") + to_string(*d.platform);
+    if (d.platform) available += (available.empty() ? "" : ", ") + to_string(normalize(*d.platform));
   }
   if (const auto i = choose_platform(platforms, wanted)) return index.manifests[*i];
   throw Error("no image for platform " + to_string(wanted) + " in the index (it has: " +

@@ -2,6 +2,8 @@
 #   load helpers
 # Each file gets its own store under $BATS_FILE_TMPDIR, so files can run in parallel.
 
+bats_require_minimum_version 1.5.0
+
 die() {
   echo "# FAIL: $*" >&2
   return 1
@@ -17,7 +19,11 @@ run_tool() {
     [0-9]* | '?') expected=$1; shift ;;
   esac
   echo "\$ $tool $*"
-  run timeout --kill-after=10 "${POD_TEST_TIMEOUT:-120}" "$tool" "$@"
+  if [ "$expected" = '?' ]; then
+    run timeout --kill-after=10 "${POD_TEST_TIMEOUT:-120}" "$tool" "$@"
+  else
+    run "-$expected" timeout --kill-after=10 "${POD_TEST_TIMEOUT:-120}" "$tool" "$@"
+  fi
   echo "$output"
   if [ "$expected" != '?' ] && [ "$status" -ne "$expected" ]; then
     die "exit code $status from '$tool $*', expected $expected"

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <fstream>
 
-#include "rootless/host_info.hpp"
+#include "rootless/idmap.hpp"
 #include "rootless/subid.hpp"
 
 using pod::rootless::IdMapEntry;

@@ -29,6 +29,7 @@ bool is_unknown_verb(const CLI::App& app, int argc, char** argv) {
 
 int run_tool(CLI::App& app, RunState& state, int argc, char** argv) {
   add_generator_verbs(app);
+  state.argv = argv;
   try {
     app.parse(argc, argv);
     return state.exit_code;

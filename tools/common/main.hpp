@@ -19,6 +19,7 @@ inline constexpr int kExitNotFound = 127;
 // What a verb reports back to main: the process exit code.
 struct RunState {
   int exit_code = 0;
+  char** argv = nullptr;  // as started, for re-executing inside the user namespace
 };
 
 // Adds the hidden generator verbs (__cli-json, __completion, __man; see cli_describe.hpp),

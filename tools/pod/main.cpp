@@ -28,5 +28,6 @@ int main(int argc, char** argv) {
   add_global_flags(app, global);
   pod::tools::add_version_verb(app, state);
   pod::tools::add_info_verb(app, global, state);
+  pod::tools::add_unshare_verb(app, state);
   return pod::tools::run_tool(app, state, argc, argv);
 }

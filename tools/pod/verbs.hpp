@@ -21,5 +21,6 @@ struct GlobalOptions {
 
 void add_version_verb(CLI::App& app, RunState& state);
 void add_info_verb(CLI::App& app, const GlobalOptions& global, RunState& state);
+void add_unshare_verb(CLI::App& app, RunState& state);
 
 }  // namespace pod::tools

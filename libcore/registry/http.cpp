@@ -1,0 +1,216 @@
+#include "libcore/registry/http.hpp"
+
+#include <curl/curl.h>
+#include <openssl/evp.h>
+#include <strings.h>
+
+#include <cctype>
+#include <exception>
+
+#include "libcore/sys/error.hpp"
+
+namespace pod::core::registry {
+namespace {
+
+// curl_global_init is not thread-safe; do it once before any session exists.
+void init_curl_once() {
+  static const bool done = [] { return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK; }();
+  if (!done) throw Error("initializing libcurl failed");
+}
+
+bool is_retryable(CURLcode code) {
+  switch (code) {
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_GOT_NOTHING:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+      return true;
+    default:
+      return false;
+  }
+}
+
+struct Transfer {
+  CURL* curl = nullptr;
+  const HttpRequest* request = nullptr;
+  HttpResponse response;
+  std::exception_ptr error;
+  bool body_too_large = false;
+  bool body_started = false;
+};
+
+std::string trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == '\r' || s.back() == '\n' || s.back() == ' ')) s.remove_suffix(1);
+  return std::string(s);
+}
+
+// implements CURLOPT_HEADERFUNCTION: keeps the headers of the last response only.
+size_t on_header(char* data, size_t size, size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const std::string_view line(data, size * count);
+  if (line.rfind("HTTP/", 0) == 0) {
+    t->response.headers.clear();
+  } else if (const auto colon = line.find(':'); colon != std::string_view::npos) {
+    t->response.headers[trim(line.substr(0, colon))] = trim(line.substr(colon + 1));
+  }
+  return size * count;
+}
+
+// implements CURLOPT_WRITEFUNCTION: 2xx bodies to the sink, everything else bounded.
+size_t on_body(char* data, size_t size, size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const size_t n = size * count;
+  long status = 0;
+  curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
+  try {
+    if (status >= 200 && status < 300 && t->request->sink) {
+      if (!t->body_started && t->request->on_body_start) t->request->on_body_start(status);
+      t->body_started = true;
+      t->request->sink(data, n);
+      return n;
+    }
+    if (t->response.body.size() + n > t->request->body_limit) {
+      t->body_too_large = true;
+      return CURL_WRITEFUNC_ERROR;
+    }
+    t->response.body.append(data, n);
+    return n;
+  } catch (...) {
+    t->error = std::current_exception();  // never unwind through curl (STYLE §3)
+    return CURL_WRITEFUNC_ERROR;
+  }
+}
+
+using SList = std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)>;
+
+SList header_list(const HttpRequest& request) {
+  SList list(nullptr, &curl_slist_free_all);
+  for (const auto& h : request.headers) {
+    curl_slist* next = curl_slist_append(list.get(), h.c_str());
+    if (!next) throw std::bad_alloc();
+    list.release();
+    list.reset(next);
+  }
+  // A PUT/POST body goes as-is; curl must not add "Expect: 100-continue" round trips.
+  curl_slist* next = curl_slist_append(list.get(), "Expect:");
+  if (!next) throw std::bad_alloc();
+  list.release();
+  list.reset(next);
+  return list;
+}
+
+void set_tls(CURL* c, const TlsConfig& tls) {
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, tls.verify ? 1L : 0L);
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, tls.verify ? 2L : 0L);
+  if (!tls.ca_bundle_pem.empty()) {
+    curl_blob blob{const_cast<char*>(tls.ca_bundle_pem.data()), tls.ca_bundle_pem.size(), CURL_BLOB_COPY};
+    curl_easy_setopt(c, CURLOPT_CAINFO_BLOB, &blob);
+  }
+  if (!tls.client_cert.empty()) curl_easy_setopt(c, CURLOPT_SSLCERT, tls.client_cert.c_str());
+  if (!tls.client_key.empty()) curl_easy_setopt(c, CURLOPT_SSLKEY, tls.client_key.c_str());
+}
+
+void set_method(CURL* c, const HttpRequest& request) {
+  if (request.method == "HEAD") {
+    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+  } else if (request.method == "GET") {
+    curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+  } else {
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+  }
+}
+
+}  // namespace
+
+bool CaseInsensitiveLess::operator()(const std::string& a, const std::string& b) const {
+  return ::strcasecmp(a.c_str(), b.c_str()) < 0;
+}
+
+std::string HttpResponse::header(const std::string& name) const {
+  const auto it = headers.find(name);
+  return it == headers.end() ? std::string() : it->second;
+}
+
+struct CurlSession::Impl {
+  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl{nullptr, &curl_easy_cleanup};
+};
+
+CurlSession::CurlSession() : impl_(std::make_unique<Impl>()) {
+  init_curl_once();
+  impl_->curl.reset(curl_easy_init());
+  if (!impl_->curl) throw Error("creating a libcurl handle failed");
+}
+
+CurlSession::~CurlSession() = default;
+
+std::variant<HttpResponse, TransportFailure> CurlSession::perform(const HttpRequest& request, const TlsConfig& tls,
+                                                                  const std::string& user_agent) {
+  CURL* c = impl_->curl.get();
+  curl_easy_reset(c);  // keeps the connection cache: keep-alive across requests
+  Transfer t;
+  t.curl = c;
+  t.request = &request;
+  const SList headers = header_list(request);
+  char error_buffer[CURL_ERROR_SIZE] = "";
+  curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+  curl_easy_setopt(c, CURLOPT_USERAGENT, user_agent.c_str());
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error_buffer);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
+  curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);  // a stalled transfer is a failure,
+  curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);  // not a hang
+  curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, request.follow_redirects ? 1L : 0L);
+  curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
+  set_tls(c, tls);
+  set_method(c, request);
+  const CURLcode code = curl_easy_perform(c);
+  if (t.error) std::rethrow_exception(t.error);
+  if (t.body_too_large) {
+    throw Error("response body from " + request.url + " exceeds " + std::to_string(request.body_limit) + " bytes",
+                ErrorKind::invalid_input);
+  }
+  if (code != CURLE_OK) {
+    return TransportFailure{std::string(*error_buffer ? error_buffer : curl_easy_strerror(code)), is_retryable(code)};
+  }
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &t.response.status);
+  return std::move(t.response);
+}
+
+std::string url_encode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char ch : text) {
+    if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
+      out.push_back(static_cast<char>(ch));
+    } else {
+      out += {'%', kHex[ch >> 4], kHex[ch & 15]};
+    }
+  }
+  return out;
+}
+
+std::string base64_encode(std::string_view bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+  out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+}  // namespace pod::core::registry

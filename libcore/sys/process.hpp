@@ -1,0 +1,23 @@
+// Running helper programs (newuidmap, hooks): spawn, capture, wait. posix_spawn keeps this
+// safe to call from a multi-threaded process.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace pod {
+
+struct CommandResult {
+  int exit_code = -1;     // -1 when killed by a signal
+  int signal = 0;
+  std::string output;     // stdout and stderr together, bounded to 64 KiB
+};
+
+// Runs argv[0] (searched in PATH) with stdin from /dev/null and waits. Throws SysError only
+// when it cannot be started at all; a non-zero exit is a result, not an exception.
+CommandResult run_command(const std::vector<std::string>& argv);
+
+// "exit code N" or "killed by signal N", for messages.
+std::string describe_exit(const CommandResult& r);
+
+}  // namespace pod

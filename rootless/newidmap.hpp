@@ -1,0 +1,24 @@
+// Writing a child's id maps with the setuid helpers newuidmap/newgidmap (shadow-utils), the
+// only way an unprivileged user can map more than its own id.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "rootless/idmap.hpp"
+
+namespace pod::rootless {
+
+// The helper's path when it is installed and privileged (setuid root or file capabilities).
+// Throws Error naming the fix when it is missing or unprivileged.
+std::string find_privileged_helper(const std::string& name);
+
+// Runs `helper` (newuidmap or newgidmap) for `pid`; a failure quotes the helper's output.
+void write_map_with_helper(const std::string& helper, pid_t pid, const std::vector<IdMapEntry>& map);
+
+// The single-id fallback: writes "deny" to setgroups and the one-line maps directly.
+void write_single_id_maps(pid_t pid, const IdMapEntry& uid, const IdMapEntry& gid);
+
+}  // namespace pod::rootless

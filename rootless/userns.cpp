@@ -1,0 +1,148 @@
+#include "rootless/userns.hpp"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "libcore/sys/error.hpp"
+#include "libcore/sys/fd.hpp"
+#include "libcore/sys/log.hpp"
+#include "rootless/host_info.hpp"
+#include "rootless/newidmap.hpp"
+
+namespace pod::rootless {
+namespace {
+
+constexpr char kUnshared = 'U';
+constexpr char kGo = 'G';
+
+volatile sig_atomic_t g_child_pid = 0;
+
+void forward_signal(int sig) {
+  if (g_child_pid > 0) ::kill(g_child_pid, sig);
+}
+
+struct Pipe {
+  UniqueFd read_end;
+  UniqueFd write_end;
+  Pipe() {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) throw_errno("pipe");
+    read_end.reset(fds[0]);
+    write_end.reset(fds[1]);
+  }
+};
+
+char read_byte(int fd) {
+  char c = 0;
+  for (;;) {
+    const ssize_t n = ::read(fd, &c, 1);
+    if (n == 1) return c;
+    if (n < 0 && errno == EINTR) continue;
+    return 0;  // EOF: the peer died
+  }
+}
+
+void write_byte(int fd, char c) {
+  while (::write(fd, &c, 1) < 0 && errno == EINTR) {
+  }
+}
+
+[[noreturn]] void die(const char* what) {
+  const int err = errno;
+  dprintf(STDERR_FILENO, "Error: entering the user namespace: %s: %s\n", what, strerror(err));
+  _exit(125);
+}
+
+// The child: async-signal-safe calls and an exec only (the parent may be multi-threaded
+// some day); failures are reported on stderr and end with _exit.
+[[noreturn]] void child_main(char** argv, int to_parent, int from_parent, const char* mode) {
+  ::prctl(PR_SET_NAME, "pod:[userns]");
+  if (::unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0) die("unshare");
+  write_byte(to_parent, kUnshared);
+  if (read_byte(from_parent) != kGo) _exit(125);  // the parent explained on its stderr
+  if (::setresgid(0, 0, 0) != 0) die("setresgid");
+  if (::setresuid(0, 0, 0) != 0) die("setresuid");
+  if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) die("make mounts private");
+  ::setenv(kUsernsEnv, mode, 1);
+  ::execv("/proc/self/exe", argv);
+  die("re-executing /proc/self/exe");
+}
+
+void write_maps(pid_t pid, const IdMapPlan& plan) {
+  if (plan.single_id) {
+    write_single_id_maps(pid, plan.uid_map.front(), plan.gid_map.front());
+    return;
+  }
+  write_map_with_helper(find_privileged_helper("newuidmap"), pid, plan.uid_map);
+  write_map_with_helper(find_privileged_helper("newgidmap"), pid, plan.gid_map);
+}
+
+[[noreturn]] void wait_and_exit_like(pid_t pid) {
+  for (int sig : {SIGTERM, SIGHUP, SIGUSR1, SIGUSR2}) ::signal(sig, forward_signal);
+  // The terminal sends SIGINT/SIGQUIT to the whole foreground group: the child has them already.
+  for (int sig : {SIGINT, SIGQUIT}) ::signal(sig, SIG_IGN);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) throw_errno("wait for the user namespace child");
+  }
+  if (WIFSIGNALED(status)) {
+    const int sig = WTERMSIG(status);
+    ::signal(sig, SIG_DFL);
+    ::kill(::getpid(), sig);
+    std::_Exit(128 + sig);
+  }
+  std::_Exit(WEXITSTATUS(status));
+}
+
+}  // namespace
+
+bool in_pod_userns_or_root() { return ::geteuid() == 0 || std::getenv(kUsernsEnv) != nullptr; }
+
+bool in_single_id_userns() {
+  const char* mode = std::getenv(kUsernsEnv);
+  return mode != nullptr && std::string(mode) == "single";
+}
+
+void ensure_userns(char** argv, const SubidSources& sources) {
+  if (in_pod_userns_or_root()) return;
+  const uid_t uid = ::getuid();
+  const IdMapPlan plan = plan_id_maps(uid, ::getgid(), user_name_of(uid), sources);
+  if (!plan.error.empty()) throw Error(plan.error);
+  for (const auto& w : plan.warnings) log::warn_once(w, w);
+  if (!plan.single_id) {  // check before forking, so the error is clean
+    find_privileged_helper("newuidmap");
+    find_privileged_helper("newgidmap");
+  }
+  Pipe to_parent;
+  Pipe to_child;
+  std::fflush(nullptr);
+  const pid_t pid = ::fork();
+  if (pid < 0) throw_errno("fork");
+  if (pid == 0) child_main(argv, to_parent.write_end.get(), to_child.read_end.get(), plan.single_id ? "single" : "full");
+  g_child_pid = pid;
+  to_parent.write_end.reset();
+  to_child.read_end.reset();
+  try {
+    if (read_byte(to_parent.read_end.get()) != kUnshared) throw Error("the user namespace child died before unsharing");
+    write_maps(pid, plan);
+  } catch (...) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    throw;
+  }
+  write_byte(to_child.write_end.get(), kGo);
+  wait_and_exit_like(pid);
+}
+
+}  // namespace pod::rootless
