@@ -145,3 +145,21 @@ void VerifyingReader::verify_at_end() {
 }
 
 }  // namespace pod::core
+
+namespace pod::core {
+
+std::size_t HashingReader::read(void* buffer, std::size_t size) {
+  const std::size_t n = inner_.read(buffer, size);
+  hasher_.update(buffer, n);
+  count_ += n;
+  return n;
+}
+
+Digest HashingReader::drain_and_finish() {
+  char buf[65536];
+  while (read(buf, sizeof buf) != 0) {
+  }
+  return hasher_.finish();
+}
+
+}  // namespace pod::core

@@ -86,3 +86,23 @@ class VerifyingReader final : public Reader {
 };
 
 }  // namespace pod::core
+
+namespace pod::core {
+
+// Hashes and counts what passes through, without expectations (diff IDs of layers).
+class HashingReader final : public Reader {
+ public:
+  explicit HashingReader(Reader& inner, DigestAlgorithm algorithm = DigestAlgorithm::sha256)
+      : inner_(inner), hasher_(algorithm) {}
+  std::size_t read(void* buffer, std::size_t size) override;
+  // Reads what is left of `inner`, then returns the digest of everything.
+  Digest drain_and_finish();
+  std::uint64_t bytes_read() const noexcept { return count_; }
+
+ private:
+  Reader& inner_;
+  Hasher hasher_;
+  std::uint64_t count_ = 0;
+};
+
+}  // namespace pod::core

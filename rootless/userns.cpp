@@ -15,10 +15,13 @@
 #include <string>
 
 #include "libcore/sys/error.hpp"
+#include "libcore/sys/environment.hpp"
 #include "libcore/sys/fd.hpp"
+#include "libcore/sys/files.hpp"
 #include "libcore/sys/log.hpp"
 #include "rootless/host_info.hpp"
 #include "rootless/newidmap.hpp"
+#include "storage/store_paths.hpp"
 
 namespace pod::rootless {
 namespace {
@@ -66,7 +69,7 @@ void write_byte(int fd, char c) {
 
 // The child: async-signal-safe calls and an exec only (the parent may be multi-threaded
 // some day); failures are reported on stderr and end with _exit.
-[[noreturn]] void child_main(char** argv, int to_parent, int from_parent, const char* mode) {
+[[noreturn]] void child_main(char** argv, int to_parent, int from_parent, const char* mode, const char* uid) {
   ::prctl(PR_SET_NAME, "pod:[userns]");
   if (::unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0) die("unshare");
   write_byte(to_parent, kUnshared);
@@ -75,6 +78,7 @@ void write_byte(int fd, char c) {
   if (::setresuid(0, 0, 0) != 0) die("setresuid");
   if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) die("make mounts private");
   ::setenv(kUsernsEnv, mode, 1);
+  ::setenv(kOriginalUidEnv, uid, 1);
   ::execv("/proc/self/exe", argv);
   die("re-executing /proc/self/exe");
 }
@@ -105,9 +109,33 @@ void write_maps(pid_t pid, const IdMapPlan& plan) {
   std::_Exit(WEXITSTATUS(status));
 }
 
+// A fallback is announced once per login session (the runroot lives on a tmpfs), not on every
+// command: a marker file in the runroot remembers it. `pod info` shows it every time.
+void warn_once_per_session(uid_t uid, const std::string& key, const std::string& message) {
+  try {
+    const std::string dir = storage::default_store_paths(uid, process_env).runroot;
+    make_dirs(dir, 0700);
+    const std::string marker = dir + "/warned-" + key;
+    const UniqueFd fd(::open(marker.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+    if (!fd && errno == EEXIST) return;
+  } catch (const Error& e) {
+    log::debug("warning marker: " + e.message());
+  }
+  log::warn_once(key, message);
+}
+
 }  // namespace
 
 bool in_pod_userns_or_root() { return ::geteuid() == 0 || std::getenv(kUsernsEnv) != nullptr; }
+
+bool is_rootless() { return ::geteuid() != 0 || std::getenv(kUsernsEnv) != nullptr; }
+
+uid_t invoking_uid() {
+  if (const char* uid = std::getenv(kOriginalUidEnv); uid && std::getenv(kUsernsEnv)) {
+    return static_cast<uid_t>(std::strtoul(uid, nullptr, 10));
+  }
+  return ::getuid();
+}
 
 bool in_single_id_userns() {
   const char* mode = std::getenv(kUsernsEnv);
@@ -119,17 +147,19 @@ void ensure_userns(char** argv, const SubidSources& sources) {
   const uid_t uid = ::getuid();
   const IdMapPlan plan = plan_id_maps(uid, ::getgid(), user_name_of(uid), sources);
   if (!plan.error.empty()) throw Error(plan.error);
-  for (const auto& w : plan.warnings) log::warn_once(w, w);
+  for (const auto& w : plan.warnings) warn_once_per_session(uid, "single-id-mapping", w);
   if (!plan.single_id) {  // check before forking, so the error is clean
     find_privileged_helper("newuidmap");
     find_privileged_helper("newgidmap");
   }
   Pipe to_parent;
   Pipe to_child;
+  const std::string uid_text = std::to_string(uid);
   std::fflush(nullptr);
   const pid_t pid = ::fork();
   if (pid < 0) throw_errno("fork");
-  if (pid == 0) child_main(argv, to_parent.write_end.get(), to_child.read_end.get(), plan.single_id ? "single" : "full");
+  if (pid == 0) child_main(argv, to_parent.write_end.get(), to_child.read_end.get(), plan.single_id ? "single" : "full",
+                           uid_text.c_str());
   g_child_pid = pid;
   to_parent.write_end.reset();
   to_child.read_end.reset();

@@ -12,14 +12,21 @@
 // because the store's files carry the mapped ids on disk.
 #pragma once
 
+#include <sys/types.h>
+
 #include "rootless/idmap.hpp"
 
 namespace pod::rootless {
 
 inline constexpr const char* kUsernsEnv = "_POD_USERNS_CONFIGURED";
+inline constexpr const char* kOriginalUidEnv = "_POD_ROOTLESS_UID";
 
 // True inside pod's user namespace (set by ensure_userns), or as real root.
 bool in_pod_userns_or_root();
+// Rootless: not real root, or inside pod's user namespace (where the uid is 0 but is not).
+bool is_rootless();
+// The uid the user has outside pod's user namespace.
+uid_t invoking_uid();
 // True inside pod's namespace and it maps only the user's own id.
 bool in_single_id_userns();
 

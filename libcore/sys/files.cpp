@@ -89,6 +89,12 @@ FileLock::FileLock(const std::string& path, Mode mode) {
   }
 }
 
+void FileLock::set_mode(Mode mode) {
+  while (::flock(fd_.get(), mode == Mode::shared ? LOCK_SH : LOCK_EX) != 0) {
+    if (errno != EINTR) throw_errno("change lock");
+  }
+}
+
 std::optional<FileLock> FileLock::try_lock(const std::string& path, Mode mode) {
   FileLock lock;
   lock.fd_.reset(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644));
@@ -103,6 +109,13 @@ TempDir::TempDir(const std::string& parent, std::string_view prefix) {
   std::string templ = parent + "/" + std::string(prefix) + "XXXXXX";
   if (::mkdtemp(templ.data()) == nullptr) throw_errno("create temporary directory in", parent);
   path_ = templ;
+}
+
+TempDir TempDir::at(const std::string& path, unsigned mode) {
+  if (::mkdir(path.c_str(), mode) != 0) throw_errno("create directory", path);
+  TempDir dir;
+  dir.path_ = path;
+  return dir;
 }
 
 TempDir::~TempDir() {

@@ -48,16 +48,21 @@ class FileLock {
   FileLock(FileLock&&) noexcept = default;
   FileLock& operator=(FileLock&&) noexcept = default;
   void unlock() { fd_.reset(); }
+  // Converts the held lock (flock conversion is not atomic: another waiter may get in between).
+  void set_mode(Mode mode);
 
  private:
   FileLock() = default;
   UniqueFd fd_;
 };
 
-// A fresh directory "<parent>/<prefix>XXXXXX", removed recursively unless release()d.
+// A fresh directory, removed recursively unless release()d: "<parent>/<prefix>XXXXXX", or
+// exactly `path` with at().
 class TempDir {
  public:
   TempDir(const std::string& parent, std::string_view prefix);
+  static TempDir at(const std::string& path, unsigned mode = 0700);
+  TempDir(TempDir&& other) noexcept : path_(other.release()) {}
   ~TempDir();
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
@@ -65,6 +70,7 @@ class TempDir {
   std::string release();
 
  private:
+  TempDir() = default;
   std::string path_;
 };
 

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <mutex>
 #include <set>
 #include <string>
 
@@ -36,8 +37,12 @@ void write(Level lvl, std::string_view message) {
 }
 
 void warn_once(std::string_view key, std::string_view message) {
+  static std::mutex mutex;  // pulls warn from several threads
   static std::set<std::string, std::less<>> seen;
-  if (!seen.emplace(key).second) return;
+  {
+    std::lock_guard lock(mutex);
+    if (!seen.emplace(key).second) return;
+  }
   warn(message);
 }
 

@@ -16,6 +16,7 @@ load helpers
   run_pod info --format json
   if [ "$(id -u)" -eq 0 ]; then
     assert_contains "$output" '"rootless": false'
+    run_tool "$POD_BIN/pod" info --format json
     assert_contains "$output" '"graphRoot": "/var/lib/pod"'
   else
     assert_contains "$output" '"rootless": true'
@@ -44,7 +45,7 @@ load helpers
 }
 
 @test "--root and --runroot override the store paths" {
-  run_pod --root "$BATS_TEST_TMPDIR/r" --runroot "$BATS_TEST_TMPDIR/rr" info --format json
+  run_tool "$POD_BIN/pod" --root "$BATS_TEST_TMPDIR/r" --runroot "$BATS_TEST_TMPDIR/rr" info --format json
   assert_contains "$output" "\"graphRoot\": \"$BATS_TEST_TMPDIR/r\""
   assert_contains "$output" "\"runRoot\": \"$BATS_TEST_TMPDIR/rr\""
 }

@@ -30,15 +30,28 @@ run_tool() {
   fi
 }
 
-run_pod() { run_tool "$POD_BIN/pod" "$@"; }
+# Root's default store is the system's (/var/lib/pod): tests as root use their own.
+pod_store_args() { [ "$(id -u)" -ne 0 ] || echo "--root $XDG_DATA_HOME/pod"; }
 
-# requires root|rootless|tun|fuse — skips the test with the reason when not met.
+run_pod() {
+  local expected=()
+  case ${1:-} in
+    [0-9]* | '?') expected=("$1"); shift ;;
+  esac
+  run_tool "$POD_BIN/pod" "${expected[@]}" $(pod_store_args) "$@"
+}
+
+# pod without run's bookkeeping, for background jobs.
+pod() { "$POD_BIN/pod" $(pod_store_args) "$@"; }
+
+# requires root|rootless|subids|tun|fuse — skips the test with the reason when not met.
 requires() {
   local need
   for need in "$@"; do
     case $need in
       root) [ "$(id -u)" -eq 0 ] || skip "needs root" ;;
       rootless) [ "$(id -u)" -ne 0 ] || skip "needs an unprivileged user" ;;
+      subids) [ "$(id -u)" -eq 0 ] || grep -q "^$(id -un):" /etc/subuid || skip "needs subordinate ids" ;;
       tun) [ -r /dev/net/tun ] && [ -w /dev/net/tun ] || skip "needs /dev/net/tun usable by $(id -un)" ;;
       fuse) [ -r /dev/fuse ] && [ -w /dev/fuse ] || skip "needs /dev/fuse usable by $(id -un)" ;;
       *) die "requires: unknown need $need" ;;

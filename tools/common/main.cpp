@@ -13,18 +13,30 @@ namespace {
 
 void print_error(std::string_view message) { fmt::print(stderr, "Error: {}\n", message); }
 
-// A first word that is no flag and no verb: say so as podman does, instead of CLI11's
-// "a subcommand is required".
-bool is_unknown_verb(const CLI::App& app, int argc, char** argv) {
-  if (argc < 2 || argv[1][0] == '-' || app.get_subcommands({}).empty()) return false;
-  try {
-    app.get_subcommand(argv[1]);
-    return false;
-  } catch (const CLI::OptionNotFound&) {
-    return true;
+// The first word that is neither a global flag nor a global flag's value.
+const char* first_word(const CLI::App& app, int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg.empty() || arg[0] != '-') return argv[i];
+    if (arg.find('=') != std::string::npos) continue;
+    const CLI::Option* opt = app.get_option_no_throw(arg);
+    if (opt && opt->get_items_expected_max() != 0) ++i;  // skip the flag's value
   }
+  return nullptr;
 }
 
+// A first word that is no verb: say so as podman does, instead of CLI11's
+// "a subcommand is required".
+const char* unknown_verb(const CLI::App& app, int argc, char** argv) {
+  const char* word = first_word(app, argc, argv);
+  if (word == nullptr || app.get_subcommands({}).empty()) return nullptr;
+  try {
+    app.get_subcommand(word);
+    return nullptr;
+  } catch (const CLI::OptionNotFound&) {
+    return word;
+  }
+}
 }  // namespace
 
 int run_tool(CLI::App& app, RunState& state, int argc, char** argv) {
@@ -40,8 +52,8 @@ int run_tool(CLI::App& app, RunState& state, int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    if (is_unknown_verb(app, argc, argv)) {
-      print_error(fmt::format("unrecognized command `{} {}`", app.get_name(), argv[1]));
+    if (const char* verb = unknown_verb(app, argc, argv)) {
+      print_error(fmt::format("unrecognized command `{} {}`", app.get_name(), verb));
     } else {
       print_error(e.what());
     }

@@ -29,5 +29,11 @@ int main(int argc, char** argv) {
   pod::tools::add_version_verb(app, state);
   pod::tools::add_info_verb(app, global, state);
   pod::tools::add_unshare_verb(app, state);
+  pod::tools::add_pull_verb(app, global, state);
+  pod::tools::add_images_verb(app, "images", global, state);
+  pod::tools::add_rmi_verb(app, "rmi", global, state);
+  pod::tools::add_tag_verb(app, "tag", global, state);
+  pod::tools::add_image_inspect_verb(app, "inspect", global, state);
+  pod::tools::add_image_group(app, global, state);
   return pod::tools::run_tool(app, state, argc, argv);
 }

@@ -22,5 +22,13 @@ struct GlobalOptions {
 void add_version_verb(CLI::App& app, RunState& state);
 void add_info_verb(CLI::App& app, const GlobalOptions& global, RunState& state);
 void add_unshare_verb(CLI::App& app, RunState& state);
+void add_pull_verb(CLI::App& parent, const GlobalOptions& global, RunState& state);
+void add_images_verb(CLI::App& parent, const char* name, const GlobalOptions& global, RunState& state);
+void add_rmi_verb(CLI::App& parent, const char* name, const GlobalOptions& global, RunState& state);
+void add_tag_verb(CLI::App& parent, const char* name, const GlobalOptions& global, RunState& state);
+void add_image_inspect_verb(CLI::App& parent, const char* name, const GlobalOptions& global, RunState& state);
+void add_image_prune_verb(CLI::App& parent, const GlobalOptions& global, RunState& state);
+// `pod image …`: the image verbs again under their podman group names.
+void add_image_group(CLI::App& app, const GlobalOptions& global, RunState& state);
 
 }  // namespace pod::tools
