@@ -27,12 +27,15 @@ complete_words() {
   [ "$output" = --format ] || die "pod info --f<TAB> gave '$output'"
   run complete_words pod --root /some/dir inf
   [ "$output" = info ] || die "the value of --root was taken for a verb: '$output'"
+  run complete_words pod image l
+  [ "$output" = ls ] || die "pod image l<TAB> gave '$output'"
 }
 
 @test "every declared verb is in the completion and the man page" {
   run_pod __cli-json
   local verbs man="$POD_PREFIX/share/man/man1/pod.1"
-  verbs=$(grep -o '"name": "[a-z-]*"' <<<"$output" | cut -d'"' -f4 | grep -vx pod)
+  # Top-level verbs: the names at the first nesting level of "subcommands".
+  verbs=$(grep -o '^    {\|^      "name": "[a-z-]*"' <<<"$output" | grep -o '"[a-z-]*"$' | tr -d '"')
   [ -n "$verbs" ] || die "no verbs in the declaration"
   [ -f "$man" ] || die "missing $man"
   local verb

@@ -8,7 +8,6 @@ load helpers
   run_pod unshare cat /proc/self/uid_map /proc/self/gid_map
   if [ "$POD_TEST_AS" = user-noids ]; then
     assert_contains "$output" "0       $(id -u)          1"
-    assert_contains "$output" "no subordinate ids for user"
   else
     local start
     start=$(awk -F: -v u="$(id -un)" '$1==u {print $2; exit}' /etc/subuid)
@@ -17,6 +16,18 @@ load helpers
   fi
   run_pod unshare id -u
   [ "${lines[-1]}" = 0 ] || die "expected uid 0 inside, got ${lines[-1]}"
+}
+
+@test "the single-id fallback is warned about once per session, with the fix" {
+  requires rootless
+  [ "$POD_TEST_AS" = user-noids ] || skip "for a user without subordinate ids"
+  export XDG_RUNTIME_DIR="$BATS_TEST_TMPDIR/session"
+  mkdir -m 0700 "$XDG_RUNTIME_DIR"
+  run_pod unshare true
+  assert_contains "$output" "no subordinate ids for user \`$(id -un)\`"
+  assert_contains "$output" "fix: sudo usermod --add-subuids"
+  run_pod unshare true
+  [ -z "$output" ] || die "warned again: $output"
 }
 
 @test "a file chowned inside to a mapped id belongs to the subordinate id outside" {

@@ -72,7 +72,10 @@ std::string render_bash_completion(const CliCommand& cmd) {
   std::string cases;
   for (const auto& sub : cmd.subcommands) {
     verbs += (verbs.empty() ? "" : " ") + sub.name;
-    cases += fmt::format("    {}) words=\"{}\" ;;\n", sub.name, joined_names(sub.options));
+    // A group (pod image …) offers its own verbs; their flags are not completed.
+    std::string words;
+    for (const auto& nested : sub.subcommands) words += nested.name + " ";
+    cases += fmt::format("    {}) words=\"{}{}\" ;;\n", sub.name, words, joined_names(sub.options));
   }
   return fmt::format(
       "# bash completion for {0}, generated from its CLI declaration ({0} __completion bash)\n"

@@ -1,0 +1,60 @@
+# Shared by the benchmarks: a registry of their own on 127.0.0.1, a scratch dir, timing.
+# Benchmarks print figures; they are not tests and assert nothing about speed.
+
+bench_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+bench_root=$(cd "$bench_here/../.." && pwd)
+source "$bench_root/tests/support/registry.bash"
+
+BUILD=${BUILD:-$bench_root/build}
+MKIMAGE=${MKIMAGE:-$BUILD/bin/pod-test-mkimage}
+POD=${POD:-$BUILD/bin/pod}
+
+bench_scratch() {
+  BENCH_DIR=$(mktemp -d /tmp/pod-bench.XXXXXX)
+  chmod 0755 "$BENCH_DIR"
+  mkdir -p "$BENCH_DIR/results"
+  [ "$(id -u)" -ne 0 ] || chown "${POD_TEST_USER:-podtest}:" "$BENCH_DIR"
+  REGISTRY_PID=""
+  trap 'registry_stop "$REGISTRY_PID"; as_bench_user "$POD" unshare rm -rf "$BENCH_DIR" 2>/dev/null; rm -rf "$BENCH_DIR"' EXIT
+}
+
+# as_bench_user CMD... — benchmarks run as the unprivileged user, as users run pod.
+as_bench_user() {
+  if [ "$(id -u)" -ne 0 ]; then
+    "$@"
+  else
+    local user=${POD_TEST_USER:-podtest}
+    runuser -u "$user" -- env -i HOME="$(getent passwd "$user" | cut -d: -f6)" \
+      XDG_RUNTIME_DIR="/run/user/$(id -u "$user")" PATH=/usr/local/bin:/usr/bin:/bin "$@"
+  fi
+}
+
+# measure LABEL CMD... — wall seconds and peak RSS (KiB) of one run, appended to $BENCH_DIR/LABEL.
+measure() {
+  local label=$1
+  shift
+  as_bench_user /usr/bin/time -f "%e %M" -o "$BENCH_DIR/time.out" "$@" >/dev/null 2>"$BENCH_DIR/err.out" || {
+    echo "$label failed:" >&2
+    tail -3 "$BENCH_DIR/err.out" >&2
+    return 1
+  }
+  tail -1 "$BENCH_DIR/time.out" >>"$BENCH_DIR/results/$label"
+}
+
+# median_of LABEL COLUMN — the median of a column of $BENCH_DIR/LABEL.
+median_of() {
+  sort -n -k"$2" "$BENCH_DIR/results/$1" | awk -v c="$2" '{v[NR]=$c} END {print v[int((NR+1)/2)]}'
+}
+
+report() { # label [baseline_label]
+  local wall rss
+  wall=$(median_of "$1" 1)
+  rss=$(median_of "$1" 2)
+  if [ -n "${2:-}" ] && [ -s "$BENCH_DIR/results/$2" ]; then
+    local base
+    base=$(median_of "$2" 1)
+    printf '%-34s %8.2f s  %8d KiB  (%.2fx of %s)\n' "$1" "$wall" "$rss" "$(echo "$wall / $base" | bc -l)" "$2"
+  else
+    printf '%-34s %8.2f s  %8d KiB\n' "$1" "$wall" "$rss"
+  fi
+}
