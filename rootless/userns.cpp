@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <thread>
 
 #include "libcore/sys/error.hpp"
 #include "libcore/sys/environment.hpp"
@@ -69,7 +70,8 @@ void write_byte(int fd, char c) {
 
 // The child: async-signal-safe calls and an exec only (the parent may be multi-threaded
 // some day); failures are reported on stderr and end with _exit.
-[[noreturn]] void child_main(char** argv, int to_parent, int from_parent, const char* mode, const char* uid) {
+[[noreturn]] void child_main(char** argv, int to_parent, int from_parent, const char* mode, const char* uid,
+                             int lifeline) {
   ::prctl(PR_SET_NAME, "pod:[userns]");
   if (::unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0) die("unshare");
   write_byte(to_parent, kUnshared);
@@ -77,6 +79,11 @@ void write_byte(int fd, char c) {
   if (::setresgid(0, 0, 0) != 0) die("setresgid");
   if (::setresuid(0, 0, 0) != 0) die("setresuid");
   if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) die("make mounts private");
+  // The read end of the lifeline crosses the exec; its write end stays with the parent only.
+  if (::fcntl(lifeline, F_SETFD, 0) != 0) die("keep the lifeline open");
+  char fd_text[16];
+  std::snprintf(fd_text, sizeof fd_text, "%d", lifeline);
+  ::setenv(kLifelineEnv, fd_text, 1);
   ::setenv(kUsernsEnv, mode, 1);
   ::setenv(kOriginalUidEnv, uid, 1);
   ::execv("/proc/self/exe", argv);
@@ -142,7 +149,28 @@ bool in_single_id_userns() {
   return mode != nullptr && std::string(mode) == "single";
 }
 
+// Inside: the command lives as long as the pod the user started, so kill -9 of that pod ends
+// it too. A pipe whose only writer is that pod: end of file means it is gone. (PR_SET_PDEATHSIG
+// does not survive here: the exec into a user namespace's full capabilities clears it.)
+void die_with_parent() {
+  const char* text = std::getenv(kLifelineEnv);
+  if (text == nullptr) return;
+  const int fd = static_cast<int>(std::strtol(text, nullptr, 10));
+  ::unsetenv(kLifelineEnv);
+  if (::fcntl(fd, F_SETFD, FD_CLOEXEC) != 0) return;  // not ours after all
+  std::thread([fd] {
+    char c;
+    while (::read(fd, &c, 1) < 0 && errno == EINTR) {
+    }
+    ::kill(::getpid(), SIGKILL);
+  }).detach();
+}
+
 void ensure_userns(char** argv, const SubidSources& sources) {
+  if (std::getenv(kUsernsEnv) != nullptr) {
+    die_with_parent();
+    return;
+  }
   if (in_pod_userns_or_root()) return;
   const uid_t uid = ::getuid();
   const IdMapPlan plan = plan_id_maps(uid, ::getgid(), user_name_of(uid), sources);
@@ -155,12 +183,14 @@ void ensure_userns(char** argv, const SubidSources& sources) {
   Pipe to_parent;
   Pipe to_child;
   const std::string uid_text = std::to_string(uid);
+  Pipe lifeline;
   std::fflush(nullptr);
   const pid_t pid = ::fork();
   if (pid < 0) throw_errno("fork");
   if (pid == 0) child_main(argv, to_parent.write_end.get(), to_child.read_end.get(), plan.single_id ? "single" : "full",
-                           uid_text.c_str());
+                           uid_text.c_str(), lifeline.read_end.get());
   g_child_pid = pid;
+  lifeline.read_end.reset();
   to_parent.write_end.reset();
   to_child.read_end.reset();
   try {

@@ -20,6 +20,7 @@ namespace pod::rootless {
 
 inline constexpr const char* kUsernsEnv = "_POD_USERNS_CONFIGURED";
 inline constexpr const char* kOriginalUidEnv = "_POD_ROOTLESS_UID";
+inline constexpr const char* kLifelineEnv = "_POD_USERNS_LIFELINE";
 
 // True inside pod's user namespace (set by ensure_userns), or as real root.
 bool in_pod_userns_or_root();

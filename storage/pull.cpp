@@ -187,7 +187,8 @@ ImageRecord pull_image(const Store& store, core::registry::RegistryClient& clien
     record.manifest_digest = resolved.manifest_bytes.digest;
     record.digests.push_back(record.manifest_digest.str());
     record.manifest_media_type = std::string(oci::media_type_of(resolved.manifest.kind));
-    if (ref.tag()) record.names.push_back(ref.repository() + ":" + *ref.tag());
+    const core::Reference& name = options.record_as ? *options.record_as : ref;
+    if (name.tag()) record.names.push_back(name.repository() + ":" + *name.tag());
     for (const auto& job : jobs) record.layers.push_back(job.record.id);
     LayerStore layers(store);
     for (const auto& job : jobs) record.size += layers.get(job.record.id).value_or(job.record).size;

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "libcore/digest.hpp"
@@ -40,6 +41,9 @@ struct PullOptions {
   int parallel_layers = 4;
   bool rootless = true;          // skip device nodes, user.* opaque xattrs
   PullObserver* observer = nullptr;
+  // The name to record, when it differs from where the image comes from (a mirror, a
+  // short name's candidate); else the reference pulled.
+  std::optional<core::Reference> record_as;
 };
 
 ImageRecord pull_image(const Store& store, core::registry::RegistryClient& client, const core::Reference& reference,

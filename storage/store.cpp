@@ -1,6 +1,5 @@
 #include "storage/store.hpp"
 
-#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -9,6 +8,7 @@
 
 #include "libcore/sys/files.hpp"
 #include "libcore/sys/log.hpp"
+#include "libcore/sys/process.hpp"
 
 namespace pod::storage {
 namespace {
@@ -47,7 +47,7 @@ bool is_abandoned_temp(const std::string& name) {
   try {
     const pid_t pid = static_cast<pid_t>(std::stol(name.substr(before + 1, last - before - 1)));
     if (pid == ::getpid()) return false;
-    return ::kill(pid, 0) != 0 && errno == ESRCH;
+    return !is_process_alive(pid);
   } catch (const std::exception&) {
     return false;
   }

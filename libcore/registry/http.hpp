@@ -37,6 +37,7 @@ struct HttpRequest {
   // Called once with the status before the first byte of a 2xx body reaches the sink.
   std::function<void(long status)> on_body_start;
   std::size_t body_limit = 1u << 20;
+  long timeout_ms = 0;  // the whole exchange; 0: none (stalls are caught by the low-speed limit)
 };
 
 struct CaseInsensitiveLess {

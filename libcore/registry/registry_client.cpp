@@ -177,6 +177,9 @@ struct RegistryClient::Impl {
     for (const auto& scheme : schemes) {
       HttpRequest request;
       request.url = ping_url(scheme);
+      // When plain HTTP may follow, a server that never answers the TLS handshake must not
+      // hold the pull for the whole connect timeout.
+      if (scheme == "https" && schemes.size() > 1) request.timeout_ms = 5000;
       auto result = perform_once(request);
       if (auto* failure = std::get_if<TransportFailure>(&result)) {
         last_failure = failure->message;
@@ -217,6 +220,10 @@ struct RegistryClient::Impl {
     if (options.credentials && !options.credentials->empty()) request.headers.push_back(basic_header());
     const HttpResponse response = perform_with_retries(request, "getting a token from " + realm->second);
     if (response.status == 401 || response.status == 403) {
+      if (!options.credentials || options.credentials->empty()) {
+        throw Error("authentication required by " + quote(host) + " (pod login " + host + ", or --creds)",
+                    ErrorKind::unauthorized);
+      }
       throw Error("authenticating to " + quote(host) + ": invalid username or password", ErrorKind::unauthorized);
     }
     if (!is_success(response.status)) throw_for_status(response, "getting a token from " + realm->second);

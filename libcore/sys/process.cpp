@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 
 #include "libcore/sys/error.hpp"
 #include "libcore/sys/fd.hpp"
@@ -61,6 +62,19 @@ CommandResult run_command(const std::vector<std::string>& argv) {
   if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
   while (!result.output.empty() && result.output.back() == '\n') result.output.pop_back();
   return result;
+}
+
+bool is_process_alive(int pid) {
+  const std::string path = "/proc/" + std::to_string(pid) + "/stat";
+  const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return errno != ENOENT;  // unreadable but present: assume alive
+  char buf[512];
+  const ssize_t n = ::read(fd.get(), buf, sizeof buf - 1);
+  if (n <= 0) return true;
+  buf[n] = '\0';
+  const char* paren = std::strrchr(buf, ')');  // the name may hold spaces and parentheses
+  if (paren == nullptr || paren[1] != ' ') return true;
+  return paren[2] != 'Z' && paren[2] != 'X';
 }
 
 std::string describe_exit(const CommandResult& r) {

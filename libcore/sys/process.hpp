@@ -17,6 +17,10 @@ struct CommandResult {
 // when it cannot be started at all; a non-zero exit is a result, not an exception.
 CommandResult run_command(const std::vector<std::string>& argv);
 
+// True while `pid` runs: a zombie (dead, not yet reaped — common where PID 1 is slow to reap)
+// counts as gone.
+bool is_process_alive(int pid);
+
 // "exit code N" or "killed by signal N", for messages.
 std::string describe_exit(const CommandResult& r);
 

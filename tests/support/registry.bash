@@ -3,6 +3,11 @@
 #
 #   registry_start DIR [CONFIG_EXTRA_YAML]   → sets REGISTRY_PORT and REGISTRY_PID
 #   registry_stop PID                         → stops that process (only that one)
+#   proxy_start UPSTREAM DIR [MODES...]       → starts pod-test-registry-proxy ($POD_TEST_PROXY, else
+#                                               from PATH) in front of UPSTREAM (127.0.0.1:PORT);
+#                                               sets PROXY_PORT, PROXY_PID and PROXY_LOG (DIR/proxy.log,
+#                                               appended to: a restart in the same DIR keeps history)
+#   proxy_stop PID                            → stops that proxy (only that one)
 
 registry_port_is_free() {
   ! ss -Hltn "sport = :$1" 2>/dev/null | grep -q .
@@ -70,4 +75,37 @@ registry_stop() { # pid
   done
   kill -9 "$pid" 2>/dev/null
   return 0
+}
+
+proxy_start() { # upstream dir [modes...]
+  local upstream=$1 dir=$2 proxy=${POD_TEST_PROXY:-pod-test-registry-proxy} pid i
+  shift 2
+  mkdir -p "$dir"
+  rm -f "$dir/proxy.port"
+  setsid "$proxy" --upstream "$upstream" --port-file "$dir/proxy.port" --log "$dir/proxy.log" "$@" \
+    </dev/null >>"$dir/proxy.out" 2>&1 &
+  pid=$!
+  # The proxy writes its port file (atomically) once it listens.
+  for i in $(seq 1 100); do
+    if [ -s "$dir/proxy.port" ]; then
+      PROXY_PORT=$(cat "$dir/proxy.port")
+      PROXY_PID=$pid
+      PROXY_LOG=$dir/proxy.log
+      return 0
+    fi
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    echo "registry proxy did not write $dir/proxy.port within 10 s; output: $dir/proxy.out" >&2
+  else
+    echo "registry proxy exited before listening; output: $dir/proxy.out" >&2
+  fi
+  tail -5 "$dir/proxy.out" >&2
+  registry_stop "$pid"
+  return 1
+}
+
+proxy_stop() { # pid
+  registry_stop "$1"
 }

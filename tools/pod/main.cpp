@@ -35,5 +35,7 @@ int main(int argc, char** argv) {
   pod::tools::add_tag_verb(app, "tag", global, state);
   pod::tools::add_image_inspect_verb(app, "inspect", global, state);
   pod::tools::add_image_group(app, global, state);
+  pod::tools::add_login_verb(app, state);
+  pod::tools::add_logout_verb(app, state);
   return pod::tools::run_tool(app, state, argc, argv);
 }

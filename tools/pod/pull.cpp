@@ -5,7 +5,7 @@
 
 #include "libcore/oci/platform.hpp"
 #include "libcore/sys/error.hpp"
-#include "storage/pull.hpp"
+#include "storage/pull_by_name.hpp"
 #include "tools/common/main.hpp"
 #include "tools/common/pull_progress.hpp"
 #include "tools/pod/registry_flags.hpp"
@@ -47,16 +47,19 @@ void add_pull_verb(CLI::App& parent, const GlobalOptions& global, RunState& stat
   add_registry_flags(*verb, flags->registry);
   verb->callback([flags, &global, &state] {
     const core::oci::Platform platform = wanted_platform(*flags);
-    const core::Reference ref = core::Reference::parse(flags->image);
+    const storage::RegistryAccess access = registry_access(flags->registry);
+    core::Reference::parse(flags->image);  // a broken reference fails before anything else
     OpenedStore opened = open_store(global, state);
-    if (!flags->quiet) fmt::print(stderr, "Trying to pull {}...\n", ref.str());
     PullProgress progress(stderr, flags->quiet);
     storage::PullOptions options;
     options.platform = platform;
     options.rootless = opened.rootless;
     options.observer = &progress;
-    const auto client = make_registry_client(ref.domain(), flags->registry);
-    const storage::ImageRecord image = storage::pull_image(opened.store, *client, ref, options);
+    const auto trying = [&](const core::Reference& ref) {
+      if (!flags->quiet) fmt::print(stderr, "Trying to pull {}...\n", ref.str());
+    };
+    const storage::ImageRecord image =
+        storage::pull_by_name(opened.store, flags->image, access, options, ::isatty(STDIN_FILENO) == 1, trying);
     fmt::print("{}\n", image.id);
   });
 }

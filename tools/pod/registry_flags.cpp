@@ -12,16 +12,17 @@ void add_registry_flags(CLI::App& verb, RegistryFlags& flags) {
   verb.add_option("--authfile", flags.authfile, "path of the authentication file (default: ${XDG_RUNTIME_DIR}/containers/auth.json)");
 }
 
-std::unique_ptr<core::registry::RegistryClient> make_registry_client(const std::string& host, const RegistryFlags& flags) {
-  core::registry::ClientOptions options;
-  options.tls_verify = flags.tls_verify.value_or(true);
-  options.cert_dir = flags.cert_dir;
+storage::RegistryAccess registry_access(const RegistryFlags& flags) {
+  storage::RegistryAccess access;
+  access.tls_verify = flags.tls_verify;
+  access.cert_dir = flags.cert_dir;
+  if (!flags.authfile.empty()) access.authfile = flags.authfile;
   if (!flags.creds.empty()) {
     const auto colon = flags.creds.find(':');
-    options.credentials = core::registry::Credentials{flags.creds.substr(0, colon),
-                                                      colon == std::string::npos ? "" : flags.creds.substr(colon + 1)};
+    access.credentials = core::registry::Credentials{flags.creds.substr(0, colon),
+                                                     colon == std::string::npos ? "" : flags.creds.substr(colon + 1)};
   }
-  return std::make_unique<core::registry::RegistryClient>(host, std::move(options));
+  return access;
 }
 
 }  // namespace pod::tools

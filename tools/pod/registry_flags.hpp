@@ -1,13 +1,10 @@
-// The flags every verb that talks to a registry shares (podman's names), and turning them
-// into a registry client for one reference.
+// The flags every verb that talks to a registry shares (podman's names).
 #pragma once
 
-#include <memory>
 #include <optional>
 #include <string>
 
-#include "libcore/reference.hpp"
-#include "libcore/registry/registry_client.hpp"
+#include "storage/pull_by_name.hpp"
 
 namespace CLI {
 class App;
@@ -23,7 +20,6 @@ struct RegistryFlags {
 };
 
 void add_registry_flags(CLI::App& verb, RegistryFlags& flags);
-
-std::unique_ptr<core::registry::RegistryClient> make_registry_client(const std::string& host, const RegistryFlags& flags);
+storage::RegistryAccess registry_access(const RegistryFlags& flags);
 
 }  // namespace pod::tools

@@ -28,6 +28,8 @@ void add_rmi_verb(CLI::App& parent, const char* name, const GlobalOptions& globa
 void add_tag_verb(CLI::App& parent, const char* name, const GlobalOptions& global, RunState& state);
 void add_image_inspect_verb(CLI::App& parent, const char* name, const GlobalOptions& global, RunState& state);
 void add_image_prune_verb(CLI::App& parent, const GlobalOptions& global, RunState& state);
+void add_login_verb(CLI::App& app, RunState& state);
+void add_logout_verb(CLI::App& app, RunState& state);
 // `pod image …`: the image verbs again under their podman group names.
 void add_image_group(CLI::App& app, const GlobalOptions& global, RunState& state);
 
