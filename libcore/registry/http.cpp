@@ -1,7 +1,6 @@
 #include "libcore/registry/http.hpp"
 
 #include <curl/curl.h>
-#include <openssl/evp.h>
 #include <strings.h>
 
 #include <cctype>
@@ -206,12 +205,5 @@ std::string url_encode(std::string_view text) {
   return out;
 }
 
-std::string base64_encode(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
-}
 
 }  // namespace pod::core::registry

@@ -75,6 +75,5 @@ class CurlSession {
 };
 
 std::string url_encode(std::string_view text);
-std::string base64_encode(std::string_view bytes);
 
 }  // namespace pod::core::registry

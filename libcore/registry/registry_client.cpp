@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "libcore/base64.hpp"
 #include "libcore/oci/manifest.hpp"
 #include "libcore/registry/http.hpp"
 #include "libcore/registry/www_authenticate.hpp"
@@ -202,7 +203,7 @@ struct RegistryClient::Impl {
 
   std::string basic_header() const {
     const auto& c = *options.credentials;
-    return "Authorization: Basic " + base64_encode(c.username + ":" + c.password);
+    return "Authorization: Basic " + core::base64_encode(c.username + ":" + c.password);
   }
 
   std::string fetch_token(const Challenge& bearer, const std::string& scope) {

@@ -165,3 +165,43 @@ assert_store_consistent() {
   [ "$(ls -d "$(store)"/layers/*/ | wc -l)" -eq 4 ] || die "layers: $(ls "$(store)/layers")"
   assert_store_consistent
 }
+
+write_registries_conf() {
+  mkdir -p "$XDG_CONFIG_HOME/containers"
+  cat >"$XDG_CONFIG_HOME/containers/registries.conf"
+}
+
+@test "registries.conf: a short name resolves through the search registry, insecure needs no flag" {
+  export XDG_CONFIG_HOME="$BATS_TEST_TMPDIR/config"
+  write_registries_conf <<EOF
+unqualified-search-registries = ["$REGISTRY"]
+[[registry]]
+location = "$REGISTRY"
+insecure = true
+EOF
+  run_pod pull pod-test/busybox
+  assert_contains "$output" "Trying to pull $REGISTRY/pod-test/busybox:latest..."
+  run_pod images
+  assert_contains "$output" "$REGISTRY/pod-test/busybox"
+}
+
+@test "registries.conf: an ambiguous short name without a terminal lists the candidates" {
+  export XDG_CONFIG_HOME="$BATS_TEST_TMPDIR/config"
+  write_registries_conf <<EOF
+unqualified-search-registries = ["$REGISTRY", "registry.invalid"]
+EOF
+  run_pod 125 pull pod-test/busybox </dev/null
+  assert_contains "$output" "$REGISTRY/pod-test/busybox:latest"
+  assert_contains "$output" "registry.invalid/pod-test/busybox:latest"
+}
+
+@test "registries.conf: a blocked registry is refused before any request" {
+  export XDG_CONFIG_HOME="$BATS_TEST_TMPDIR/config"
+  write_registries_conf <<EOF
+[[registry]]
+location = "$REGISTRY"
+blocked = true
+EOF
+  run_pod 125 pull $TLS "$REGISTRY/pod-test/busybox"
+  assert_contains "$output" "is blocked in"
+}

@@ -3,6 +3,8 @@
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
+
+#include "tests/unit/test_support.hpp"
 #include <nlohmann/json.hpp>
 
 #include <fstream>
@@ -13,24 +15,16 @@
 #include "libcore/sys/error.hpp"
 #include "libcore/sys/files.hpp"
 
+using pod::test::fake_env;
+using pod::test::write_text;
+
 using namespace pod::core::config;
 using pod::core::base64_decode;
 using pod::core::base64_encode;
 
 namespace {
 
-pod::EnvLookup fake_env(std::map<std::string, std::string> vars) {
-  return [vars = std::move(vars)](std::string_view name) -> std::optional<std::string> {
-    const auto it = vars.find(std::string(name));
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-}
 
-void write_text(const std::string& path, std::string_view text) {
-  pod::make_dirs(path.substr(0, path.rfind('/')));
-  std::ofstream(path) << text;
-}
 
 std::string read_text(const std::string& path) {
   std::ifstream in(path);

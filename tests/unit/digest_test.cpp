@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/unit/test_support.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <string>
@@ -9,6 +11,8 @@
 
 #include "libcore/stream.hpp"
 #include "libcore/sys/error.hpp"
+
+using pod::test::kind_of_failure;
 
 using pod::core::Digest;
 using pod::core::DigestAlgorithm;
@@ -32,16 +36,6 @@ struct InvalidCase {
   std::string message;
 };
 
-template <class Fn>
-pod::ErrorKind kind_of_failure(Fn&& fn) {
-  try {
-    fn();
-  } catch (const pod::Error& e) {
-    return e.kind();
-  }
-  FAIL("expected a pod::Error");
-  return pod::ErrorKind::generic;
-}
 
 // Reads `reader` to its end in chunks of `chunk` bytes.
 std::string drain(pod::core::Reader& reader, std::size_t chunk = 7) {

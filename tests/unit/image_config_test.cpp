@@ -2,11 +2,15 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/unit/test_support.hpp"
+
 #include <map>
 #include <string>
 #include <vector>
 
 #include "libcore/sys/error.hpp"
+
+using pod::test::kind_of_failure;
 
 using pod::core::Digest;
 using pod::core::oci::ContainerConfig;
@@ -63,16 +67,6 @@ std::string with_container_config(std::string_view config_body) {
          R"(,"rootfs":{"type":"layers","diff_ids":[]}})";
 }
 
-template <class Fn>
-pod::ErrorKind kind_of_failure(Fn&& fn) {
-  try {
-    fn();
-  } catch (const pod::Error& e) {
-    return e.kind();
-  }
-  FAIL("expected a pod::Error");
-  return pod::ErrorKind::generic;
-}
 
 void check_same(const ContainerConfig& a, const ContainerConfig& b) {
   CHECK(a.user == b.user);

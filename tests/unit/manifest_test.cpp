@@ -2,11 +2,15 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/unit/test_support.hpp"
+
 #include <string>
 #include <vector>
 
 #include "libcore/oci/media_types.hpp"
 #include "libcore/sys/error.hpp"
+
+using pod::test::kind_of_failure;
 
 using pod::core::Digest;
 using pod::core::oci::Descriptor;
@@ -65,16 +69,6 @@ std::string index_json(std::string_view media) {
          "]}";
 }
 
-template <class Fn>
-pod::ErrorKind kind_of_failure(Fn&& fn) {
-  try {
-    fn();
-  } catch (const pod::Error& e) {
-    return e.kind();
-  }
-  FAIL("expected a pod::Error");
-  return pod::ErrorKind::generic;
-}
 
 void check_same(const Platform& a, const Platform& b) { CHECK(a == b); }
 

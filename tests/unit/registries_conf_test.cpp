@@ -2,11 +2,16 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/unit/test_support.hpp"
+
 #include <fstream>
 #include <map>
 
 #include "libcore/sys/error.hpp"
 #include "libcore/sys/files.hpp"
+
+using pod::test::fake_env;
+using pod::test::write_text;
 
 using pod::core::Reference;
 using namespace pod::core::config;
@@ -64,18 +69,7 @@ std::string prefix_for(const RegistriesConf& conf, std::string_view text) {
   return reg ? reg->prefix : "(none)";
 }
 
-pod::EnvLookup fake_env(std::map<std::string, std::string> vars) {
-  return [vars = std::move(vars)](std::string_view name) -> std::optional<std::string> {
-    const auto it = vars.find(std::string(name));
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-}
 
-void write_text(const std::string& path, std::string_view text) {
-  pod::make_dirs(path.substr(0, path.rfind('/')));
-  std::ofstream(path) << text;
-}
 
 struct Invalid {
   std::string text;

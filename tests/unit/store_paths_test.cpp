@@ -1,19 +1,16 @@
 #include <catch2/catch.hpp>
 
+#include "tests/unit/test_support.hpp"
+
 #include <map>
 
 #include "libcore/sys/error.hpp"
 #include "storage/store_paths.hpp"
 
+using pod::test::fake_env;
+
 namespace {
 
-pod::EnvLookup fake_env(std::map<std::string, std::string> vars) {
-  return [vars = std::move(vars)](std::string_view name) -> std::optional<std::string> {
-    const auto it = vars.find(std::string(name));
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-}
 
 }  // namespace
 
