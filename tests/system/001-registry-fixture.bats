@@ -14,6 +14,7 @@ registry_get() { # path [accept]
   assert_contains "$output" '"pod-test/busybox"'
   assert_contains "$output" '"pod-test/busybox-v2s2"'
   assert_contains "$output" '"pod-test/layers"'
+  assert_contains "$output" '"pod-test/busybox-zstd"'
 }
 
 @test "every test image is tagged latest" {

@@ -66,6 +66,16 @@ assert_store_consistent() {
   assert_contains "$output" '"Architecture": "amd64"'
 }
 
+@test "pull an image with a zstd layer" {
+  export XDG_DATA_HOME="$BATS_TEST_TMPDIR/zstd"  # its layer is busybox's: a fresh store unpacks it
+  run_pod pull -q $TLS "$REGISTRY/pod-test/busybox-zstd"
+  local id=${lines[-1]}
+  grep -q 'tar+zstd' "$(store)/images/$id/manifest" || die "the manifest has no zstd layer"
+  [ -x "$(layer_dir "$id" 1)/bin/busybox" ] || die "the zstd layer was not unpacked"
+  run_pod image inspect "$REGISTRY/pod-test/busybox-zstd"
+  assert_contains "$output" '"Os": "linux"'
+}
+
 @test "layers come out right on disk: owners, modes, setuid, hardlink, symlink, whiteouts, large file" {
   requires rootless subids
   run_pod pull -q $TLS "$REGISTRY/pod-test/layers"
