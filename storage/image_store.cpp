@@ -101,12 +101,9 @@ std::string now_rfc3339() {
 std::optional<ImageRecord> ImageStore::get(const std::string& id) const {
   if (!is_hex(id) || id.size() != 64) return std::nullopt;
   const std::string path = dir(id) + "/image.json";
-  try {
-    return with_context("reading image record " + quote(path), [&] { return from_json(read_file(path, 1u << 20)); });
-  } catch (const Error& e) {
-    if (e.kind() == ErrorKind::not_found) return std::nullopt;
-    throw;
-  }
+  const auto text = try_read_file(path, 1u << 20);
+  if (!text) return std::nullopt;
+  return with_context("reading image record " + quote(path), [&] { return from_json(*text); });
 }
 
 std::vector<ImageRecord> ImageStore::list() const {

@@ -50,12 +50,9 @@ std::string LayerStore::diff_dir(const std::string& id) const { return store_.la
 
 std::optional<LayerRecord> LayerStore::get(const std::string& id) const {
   const std::string path = store_.layers_dir() + "/" + id + "/layer.json";
-  try {
-    return with_context("reading layer record " + quote(path), [&] { return from_json(read_file(path, 1u << 20)); });
-  } catch (const Error& e) {
-    if (e.kind() == ErrorKind::not_found) return std::nullopt;
-    throw;
-  }
+  const auto text = try_read_file(path, 1u << 20);
+  if (!text) return std::nullopt;
+  return with_context("reading layer record " + quote(path), [&] { return from_json(*text); });
 }
 
 std::vector<LayerRecord> LayerStore::list() const {

@@ -80,6 +80,15 @@ std::string read_file(const std::string& path, std::size_t limit) {
   return core::read_bounded(reader, limit, quote(path));
 }
 
+std::optional<std::string> try_read_file(const std::string& path, std::size_t limit) {
+  try {
+    return read_file(path, limit);
+  } catch (const SysError& e) {
+    if (e.error_number() == ENOENT || e.error_number() == ENOTDIR) return std::nullopt;
+    throw;
+  }
+}
+
 FileLock::FileLock(const std::string& path, Mode mode) {
   fd_.reset(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644));
   if (!fd_) throw_errno("open lock file", path);

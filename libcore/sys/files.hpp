@@ -36,6 +36,8 @@ void write_file_atomic(const std::string& path, std::string_view content, unsign
 
 // Reads a whole small file; throws SysError (kind not_found for ENOENT). Bounded by `limit`.
 std::string read_file(const std::string& path, std::size_t limit = 16u << 20);
+// The same, but a file that does not exist (ENOENT, ENOTDIR) is nullopt: an expected outcome.
+std::optional<std::string> try_read_file(const std::string& path, std::size_t limit = 16u << 20);
 
 // flock(2) on a lock file (created 0644 if missing). Released by the destructor or unlock().
 // flock locks belong to the open file description, so they also guard against other
