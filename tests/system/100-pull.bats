@@ -96,7 +96,7 @@ assert_store_consistent() {
   [ -d "$l2/data/empty" ] && [ -z "$(ls -A "$l2/data/empty")" ] || die "empty dir missing"
   [ "$(stat -c %F:%t:%T "$l3/data/deleted.txt")" = "character special file:0:0" ] || die "whiteout is not a 0/0 device"
   [ ! -e "$l3/data/.wh.deleted.txt" ] || die ".wh. file left in the layer"
-  run bash -c "getfattr --only-values -n user.overlay.opaque '$l3/data/opaque' 2>/dev/null || python3 -c \"import os;print(os.getxattr('$l3/data/opaque','user.overlay.opaque').decode())\""
+  run getfattr --only-values -n user.overlay.opaque "$l3/data/opaque"
   [ "$output" = y ] || die "opaque xattr missing: $output"
   local want got blob
   for blob in "$POD_TEST_IMAGES"/layers/blobs/sha256/*; do
