@@ -96,7 +96,7 @@ assert_store_consistent() {
   [ -d "$l2/data/empty" ] && [ -z "$(ls -A "$l2/data/empty")" ] || die "empty dir missing"
   [ "$(stat -c %F:%t:%T "$l3/data/deleted.txt")" = "character special file:0:0" ] || die "whiteout is not a 0/0 device"
   [ ! -e "$l3/data/.wh.deleted.txt" ] || die ".wh. file left in the layer"
-  run getfattr --only-values -n user.overlay.opaque "$l3/data/opaque"
+  run getfattr --absolute-names --only-values -n user.overlay.opaque "$l3/data/opaque"
   [ "$output" = y ] || die "opaque xattr missing: $output"
   local want got blob
   for blob in "$POD_TEST_IMAGES"/layers/blobs/sha256/*; do
