@@ -215,3 +215,12 @@ EOF
   run_pod 125 pull $TLS "$REGISTRY/pod-test/busybox"
   assert_contains "$output" "is blocked in"
 }
+
+@test "on a terminal, pull redraws a progress line per layer" {
+  export XDG_DATA_HOME="$BATS_TEST_TMPDIR/tty"
+  run script -qefc "$POD_BIN/pod $(pod_store_args) pull $TLS $REGISTRY/pod-test/layers" /dev/null
+  [ "$status" -eq 0 ] || die "pull on a pty failed: $output"
+  assert_contains "$output" $'\x1b[2K'
+  assert_contains "$output" "Copying blob"
+  assert_contains "$output" "] "
+}
