@@ -71,6 +71,39 @@ std::optional<std::int64_t> JsonObject::optional_integer(std::string_view key) c
   return integer(key);
 }
 
+std::uint64_t JsonObject::unsigned_integer(std::string_view key) const {
+  const auto& v = require(key);
+  if (!v.is_number_integer()) fail(key, std::string("expected an integer, got ") + type_name(v));
+  if (!v.is_number_unsigned() && v.get<std::int64_t>() < 0) fail(key, "must not be negative");
+  return v.get<std::uint64_t>();
+}
+
+std::optional<std::uint64_t> JsonObject::optional_unsigned(std::string_view key) const {
+  if (!has(key)) return std::nullopt;
+  return unsigned_integer(key);
+}
+
+std::optional<std::vector<std::int64_t>> JsonObject::optional_integers(std::string_view key) const {
+  const auto* v = find(key);
+  if (!v) return std::nullopt;
+  if (!v->is_array()) fail(key, std::string("expected an array of integers, got ") + type_name(*v));
+  std::vector<std::int64_t> out;
+  for (const auto& item : *v) {
+    if (!item.is_number_integer()) fail(key, std::string("expected an array of integers, found a ") + type_name(item));
+    if (item.is_number_unsigned() && item.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
+      fail(key, "integer out of range");
+    }
+    out.push_back(item.get<std::int64_t>());
+  }
+  return out;
+}
+
+bool JsonObject::boolean(std::string_view key) const {
+  const auto& v = require(key);
+  if (!v.is_boolean()) fail(key, std::string("expected a boolean, got ") + type_name(v));
+  return v.get<bool>();
+}
+
 bool JsonObject::optional_bool(std::string_view key, bool fallback) const {
   const auto* v = find(key);
   if (!v) return fallback;

@@ -24,6 +24,11 @@ class JsonObject {
   std::optional<std::string> optional_string(std::string_view key) const;
   std::int64_t integer(std::string_view key) const;
   std::optional<std::int64_t> optional_integer(std::string_view key) const;
+  // For uint64 fields (rlimits, seccomp values) that may exceed INT64_MAX; negative is an error.
+  std::uint64_t unsigned_integer(std::string_view key) const;
+  std::optional<std::uint64_t> optional_unsigned(std::string_view key) const;
+  std::optional<std::vector<std::int64_t>> optional_integers(std::string_view key) const;
+  bool boolean(std::string_view key) const;
   bool optional_bool(std::string_view key, bool fallback) const;
   JsonObject object(std::string_view key) const;
   std::optional<JsonObject> optional_object(std::string_view key) const;

@@ -16,7 +16,7 @@ class Reader {
   virtual std::size_t read(void* buffer, std::size_t size) = 0;
 };
 
-// Reads a whole in-memory string.
+// Reads a whole in-memory string; the bytes are not copied and must outlive the reader.
 class StringReader final : public Reader {
  public:
   explicit StringReader(std::string_view data) : data_(data) {}

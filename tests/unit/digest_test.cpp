@@ -241,10 +241,11 @@ TEST_CASE("VerifyingReader fails at the end on a digest mismatch", "[digest]") {
 
 TEST_CASE("VerifyingReader fails at the end when the stream is too short", "[digest]") {
   const std::string data = "abc";
-  StringReader inner(data.substr(0, 2));
+  const std::string short_data = data.substr(0, 2);  // StringReader does not own its bytes
+  StringReader inner(short_data);
   VerifyingReader reader(inner, pod::core::digest_of(data), 3);
   REQUIRE_THROWS_WITH(drain(reader), "size mismatch for sha256:" + kAbcSha256 + ": expected 3 bytes, got 2");
-  StringReader again(data.substr(0, 2));
+  StringReader again(short_data);
   VerifyingReader r(again, pod::core::digest_of(data), 3);
   CHECK(kind_of_failure([&] { drain(r); }) == pod::ErrorKind::digest_mismatch);
 }
@@ -267,7 +268,8 @@ TEST_CASE("VerifyingReader fails as soon as the stream is longer than expected",
     CHECK(inner.consumed() <= 4096);
   }
   SECTION("kind") {
-    StringReader inner(data + "!");
+    const std::string longer = data + "!";
+    StringReader inner(longer);
     VerifyingReader reader(inner, pod::core::digest_of(data), 3);
     CHECK(kind_of_failure([&] { drain(reader); }) == pod::ErrorKind::digest_mismatch);
   }
