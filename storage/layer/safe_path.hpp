@@ -1,57 +1,30 @@
-// Untrusted paths inside a directory fd (STYLE.md §5): nothing a layer names can reach
-// outside the directory it is applied to, whatever symlinks it planted first.
+// Untrusted paths inside a layer being applied (STYLE.md §5). The root-relative resolution
+// itself is libcore's (libcore/sys/root_path.hpp, shared with the container runtime); this
+// header brings it into storage's namespace and adds what only layer code needs.
 //
 // Internal to storage/layer (apply.cpp and friends); the unit tests include it to exercise the
 // openat2 fallback walker directly.
 #pragma once
 
-#include <cstddef>
-#include <optional>
 #include <string>
-#include <string_view>
-#include <vector>
 
 #include "libcore/sys/fd.hpp"
+#include "libcore/sys/root_path.hpp"
 
 namespace pod::storage::detail {
 
-// A cleaned relative path: no empty, "." or ".." components. Empty means the root itself.
-using PathParts = std::vector<std::string>;
-
-// Cleans an untrusted entry name lexically, as containers/storage does: a leading "/" is
-// relative to the root, empty and "." components vanish, ".." drops the previous component.
-// nullopt when a ".." would climb above the root.
-std::optional<PathParts> try_clean_path(std::string_view unsafe_name);
-
-// "a/b/c" from the first `count` parts ("" for none).
-std::string join_parts(const PathParts& parts, std::size_t count);
-inline std::string join_parts(const PathParts& parts) { return join_parts(parts, parts.size()); }
-
-// Opens `unsafe_path` below `root_fd` as if root_fd were "/": absolute symlink targets restart
-// at root_fd and ".." stops there (openat2 RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS, or the
-// fallback walker on kernels without openat2). `flags` are open(2) flags; O_CLOEXEC is added.
-// O_NOFOLLOW applies to the last component. Throws SysError naming the path.
-UniqueFd open_in_root(int root_fd, std::string_view unsafe_path, int flags);
-// The same, but nullopt when a component does not exist (ENOENT).
-std::optional<UniqueFd> try_open_in_root(int root_fd, std::string_view unsafe_path, int flags);
-
-// Opens the directory made of the first `count` parts as O_PATH|O_DIRECTORY, creating missing
-// components with mode 0755 (mkdirat, reopened in the root, checked to be a directory).
-// Symlinked components are followed inside the root. Throws when a component is not a
-// directory or is a symlink that leads nowhere.
-UniqueFd mkdir_all_in_root(int root_fd, const PathParts& parts, std::size_t count);
+using pod::PathParts;
+using pod::join_parts;
+using pod::mkdir_all_in_root;
+using pod::open_in_root;
+using pod::quote_path;
+using pod::set_force_openat2_fallback;
+using pod::throw_path_error;
+using pod::try_clean_path;
+using pod::try_open_in_root;
 
 // Removes `name` in `dir_fd` and, for a directory, everything below it. Never follows a
 // symlink. A missing `name` is not an error.
 void remove_all_at(int dir_fd, const std::string& name);
-
-// An untrusted path quoted for a message: cut, control characters replaced, "." for the root.
-std::string quote_path(std::string_view unsafe_path);
-// Throws SysError(err, "VERB `PATH`"). Pass errno directly: the arguments are views, so nothing
-// runs between the failed call and the read of errno.
-[[noreturn]] void throw_path_error(int err, std::string_view verb, std::string_view unsafe_path);
-
-// Test hook: makes open_in_root use the fallback walker as if openat2 were missing.
-void set_force_openat2_fallback(bool force);
 
 }  // namespace pod::storage::detail

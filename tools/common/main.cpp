@@ -58,13 +58,13 @@ int run_tool(CLI::App& app, RunState& state, int argc, char** argv) {
       print_error(e.what());
     }
     fmt::print(stderr, "See '{} --help'.\n", app.get_name());
-    return kExitPodError;
+    return state.error_exit_code;
   } catch (const Error& e) {
     print_error(e.message());
-    return kExitPodError;
+    return state.error_exit_code;
   } catch (const std::exception& e) {
     print_error(e.what());
-    return kExitPodError;
+    return state.error_exit_code;
   }
 }
 

@@ -19,6 +19,7 @@ inline constexpr int kExitNotFound = 127;
 // What a verb reports back to main: the process exit code.
 struct RunState {
   int exit_code = 0;
+  int error_exit_code = kExitPodError;  // podman's 125; OCI runtimes (crun, runc) use 1
   char** argv = nullptr;  // as started, for re-executing inside the user namespace
 };
 

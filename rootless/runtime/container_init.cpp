@@ -1,0 +1,118 @@
+#include "rootless/runtime/container_init.hpp"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+
+#include "libcore/sys/error.hpp"
+#include "rootless/runtime/process_setup.hpp"
+#include "rootless/runtime/rootfs.hpp"
+
+namespace pod::rootless::runtime {
+namespace {
+
+using core::oci::NamespaceType;
+
+int clone_flag(NamespaceType type) {
+  switch (type) {
+    case NamespaceType::pid: return CLONE_NEWPID;
+    case NamespaceType::network: return CLONE_NEWNET;
+    case NamespaceType::mount: return CLONE_NEWNS;
+    case NamespaceType::ipc: return CLONE_NEWIPC;
+    case NamespaceType::uts: return CLONE_NEWUTS;
+    case NamespaceType::user: return CLONE_NEWUSER;
+    case NamespaceType::cgroup: return CLONE_NEWCGROUP;
+    case NamespaceType::time: return CLONE_NEWTIME;
+  }
+  return 0;
+}
+
+const std::vector<core::oci::Namespace>& namespaces_of(const core::oci::RuntimeSpec& spec) {
+  static const std::vector<core::oci::Namespace> none;
+  return spec.linux_spec ? spec.linux_spec->namespaces : none;
+}
+
+// Joins a namespace by path, or makes a new one.
+void enter(const core::oci::Namespace& ns) {
+  const int flag = clone_flag(ns.type);
+  if (ns.path.empty()) {
+    if (::unshare(flag) != 0) throw_errno("unshare the namespace", to_string(ns.type));
+    return;
+  }
+  const UniqueFd fd(::open(ns.path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) throw_errno("open namespace", ns.path);
+  if (::setns(fd.get(), flag) != 0) throw_errno("join namespace", ns.path);
+}
+
+[[noreturn]] void run_init(const InitContext& c, SyncSocket& sync) {
+  const auto& spec = *c.spec;
+  try {
+    ::prctl(PR_SET_NAME, "pod-rt:[init]");
+    if (::setsid() < 0) throw_errno("setsid");
+    // The fifo lives outside the rootfs: hold it (O_PATH) across pivot_root, reopen after.
+    const UniqueFd fifo_path(::open(c.fifo.c_str(), O_PATH | O_CLOEXEC));
+    if (!fifo_path) throw_errno("open", c.fifo);
+    if (!spec.hostname.empty() && ::sethostname(spec.hostname.data(), spec.hostname.size()) != 0) {
+      throw_errno("set hostname", spec.hostname);
+    }
+    setup_rootfs(spec, RootfsContext{c.rootfs, c.rootless});
+    apply_limits(*spec.process);
+    become_user(*spec.process);
+    const std::string executable = resolve_executable(*spec.process);
+    sync.send(SyncKind::created);
+    sync.close();
+    const std::string reopen = "/proc/self/fd/" + std::to_string(fifo_path.get());
+    const UniqueFd fifo(::open(reopen.c_str(), O_WRONLY | O_CLOEXEC));  // blocks until `start`
+    if (!fifo || ::write(fifo.get(), "0", 1) != 1) _exit(125);
+    exec_process(*spec.process, executable);
+  } catch (const std::exception& e) {
+    try {
+      sync.send(SyncKind::error, 0, e.what());
+    } catch (...) {
+    }
+    _exit(125);
+  }
+}
+
+}  // namespace
+
+void run_stage1(const InitContext& c, SyncSocket& sync) {
+  try {
+    ::prctl(PR_SET_NAME, "pod-rt:[stage1]");
+    const auto& spec = *c.spec;
+    for (const auto& ns : namespaces_of(spec)) {
+      if (ns.type != NamespaceType::user) continue;
+      enter(ns);
+      if (ns.path.empty()) {
+        sync.send(SyncKind::maps_please);
+        sync.receive(SyncKind::maps_done, "runtime");
+      }
+      if (::setresgid(0, 0, 0) != 0 || ::setresuid(0, 0, 0) != 0) throw_errno("become root in the user namespace");
+    }
+    for (const auto& ns : namespaces_of(spec)) {
+      if (ns.type != NamespaceType::user && ns.type != NamespaceType::pid) enter(ns);
+    }
+    for (const auto& ns : namespaces_of(spec)) {
+      if (ns.type == NamespaceType::pid) enter(ns);
+    }
+    // Always a child: a new or joined pid namespace applies to children only, and stage 1
+    // must exit so the init is parented by the runtime (a subreaper).
+    const pid_t init = ::fork();
+    if (init < 0) throw_errno("fork the container's init");
+    if (init == 0) run_init(c, sync);
+    sync.send(SyncKind::init_pid, init);
+    _exit(0);
+  } catch (const std::exception& e) {
+    try {
+      sync.send(SyncKind::error, 0, e.what());
+    } catch (...) {
+    }
+    _exit(125);
+  }
+}
+
+}  // namespace pod::rootless::runtime

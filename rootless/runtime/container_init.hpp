@@ -1,0 +1,19 @@
+// The processes that set a container up (see create.hpp): stage 1 and the init. Both run in
+// a child of the runtime, never return, and report failures over the sync socket.
+#pragma once
+
+#include "libcore/oci/runtime_spec.hpp"
+#include "rootless/runtime/sync.hpp"
+
+namespace pod::rootless::runtime {
+
+struct InitContext {
+  const core::oci::RuntimeSpec* spec = nullptr;
+  std::string rootfs;     // absolute
+  std::string fifo;       // exec.fifo, opened before pivot_root
+  bool rootless = false;
+};
+
+[[noreturn]] void run_stage1(const InitContext& context, SyncSocket& sync);
+
+}  // namespace pod::rootless::runtime

@@ -1,0 +1,164 @@
+#include "rootless/runtime/create.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+
+#include "libcore/oci/runtime_spec.hpp"
+#include "libcore/sys/error.hpp"
+#include "libcore/sys/files.hpp"
+#include "libcore/sys/log.hpp"
+#include "rootless/newidmap.hpp"
+#include "rootless/runtime/container_init.hpp"
+#include "storage/image_store.hpp"
+
+namespace pod::rootless::runtime {
+namespace {
+
+using core::oci::IdMapping;
+
+std::vector<IdMapEntry> to_entries(const std::vector<IdMapping>& mappings) {
+  std::vector<IdMapEntry> out;
+  for (const auto& m : mappings) out.push_back({m.container_id, m.host_id, m.size});
+  return out;
+}
+
+bool is_own_single(const std::vector<IdMapping>& m, std::uint32_t own) {
+  return m.size() == 1 && m[0].host_id == own && m[0].size == 1;
+}
+
+// Maps a single range of the caller's own ids directly (allowed unprivileged after denying
+// setgroups); anything else needs the setuid helpers, which check /etc/subuid.
+void write_maps(pid_t pid, const core::oci::LinuxSpec& linux) {
+  if (linux.uid_mappings.empty() || linux.gid_mappings.empty()) {
+    throw Error("a new user namespace needs linux.uidMappings and linux.gidMappings", ErrorKind::invalid_input);
+  }
+  if (::geteuid() != 0 && is_own_single(linux.uid_mappings, ::geteuid()) &&
+      is_own_single(linux.gid_mappings, ::getegid())) {
+    write_single_id_maps(pid, to_entries(linux.uid_mappings)[0], to_entries(linux.gid_mappings)[0]);
+    return;
+  }
+  write_map_with_helper(find_privileged_helper("newuidmap"), pid, to_entries(linux.uid_mappings));
+  write_map_with_helper(find_privileged_helper("newgidmap"), pid, to_entries(linux.gid_mappings));
+}
+
+bool wants_new_user_namespace(const core::oci::RuntimeSpec& spec) {
+  if (!spec.linux_spec) return false;
+  for (const auto& ns : spec.linux_spec->namespaces) {
+    if (ns.type == core::oci::NamespaceType::user) return ns.path.empty();
+  }
+  return false;
+}
+
+core::oci::RuntimeSpec load_spec(const std::string& bundle) {
+  const std::string path = bundle + "/config.json";
+  const auto spec = with_context("reading " + quote(path), [&] { return core::oci::parse_runtime_spec(read_file(path, 4u << 20)); });
+  if (!spec.process) throw Error(quote(path) + " has no `process`: nothing to run", ErrorKind::invalid_input);
+  if (spec.linux_spec && spec.linux_spec->resources) {
+    throw Error("linux.resources asks for limits, and pod-runtime cannot apply cgroup limits yet", ErrorKind::unsupported);
+  }
+  return spec;
+}
+
+std::string rootfs_of(const std::string& bundle, const core::oci::RuntimeSpec& spec) {
+  const std::string rootfs = spec.root.path.front() == '/' ? spec.root.path : bundle + "/" + spec.root.path;
+  struct stat st {};
+  if (::stat(rootfs.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    throw Error("root filesystem " + quote(rootfs) + " is not a directory", ErrorKind::invalid_input);
+  }
+  return std::filesystem::canonical(rootfs).string();
+}
+
+// The runtime's side of the sync: maps, the init's pid, then "created" (or the error).
+pid_t drive_setup(SyncSocket& sync, pid_t stage1, const core::oci::RuntimeSpec& spec) {
+  if (wants_new_user_namespace(spec)) {
+    sync.receive(SyncKind::maps_please, "container setup");
+    write_maps(stage1, *spec.linux_spec);
+    sync.send(SyncKind::maps_done);
+  }
+  const pid_t init = static_cast<pid_t>(sync.receive(SyncKind::init_pid, "container setup").value);
+  int status = 0;
+  ::waitpid(stage1, &status, 0);
+  try {
+    sync.receive(SyncKind::created, "container init");
+  } catch (...) {
+    ::kill(init, SIGKILL);
+    wait_container(init);
+    throw;
+  }
+  return init;
+}
+
+}  // namespace
+
+ContainerState create_container(const StateStore& store, const std::string& id, const CreateOptions& options) {
+  const std::string bundle = std::filesystem::absolute(options.bundle).lexically_normal().string();
+  const auto spec = load_spec(bundle);
+  const std::string rootfs = rootfs_of(bundle, spec);
+  store.reserve(id);
+  try {
+    if (::mkfifo(store.fifo(id).c_str(), 0600) != 0) throw_errno("create", store.fifo(id));
+    // The init outlives stage 1; as subreaper this process inherits it and can wait for it.
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    auto [runtime_end, child_end] = SyncSocket::pair();
+    const InitContext context{&spec, rootfs, store.fifo(id), ::geteuid() != 0 || wants_new_user_namespace(spec)};
+    const pid_t stage1 = ::fork();
+    if (stage1 < 0) throw_errno("fork");
+    if (stage1 == 0) {
+      runtime_end.close();
+      run_stage1(context, child_end);
+    }
+    child_end.close();
+    const pid_t init = drive_setup(runtime_end, stage1, spec);
+    ContainerState state{id, bundle, init, process_start_time(init), storage::now_rfc3339(), spec.annotations};
+    store.save(state);
+    if (!options.pid_file.empty()) write_file_atomic(options.pid_file, std::to_string(init));
+    log::debug("container " + id + ": created, init pid " + std::to_string(init));
+    return state;
+  } catch (...) {
+    store.remove(id);
+    throw;
+  }
+}
+
+void start_container(const StateStore& store, const std::string& id) {
+  const ContainerState state = store.load(id);
+  const Status status = store.status(state);
+  if (status != Status::created) {
+    throw Error("cannot start container " + quote(id) + ": it is " + std::string(to_string(status)) + ", not created",
+                ErrorKind::conflict);
+  }
+  // Non-blocking, so an init that died while parked cannot hang `start`: the init's own
+  // blocking open for writing completes once this reader exists, then it writes one byte.
+  const UniqueFd fifo(::open(store.fifo(id).c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+  if (!fifo) throw_errno("open", store.fifo(id));
+  for (int waited_ms = 0; waited_ms < 10000; waited_ms += 50) {
+    char byte = 0;
+    if (::read(fifo.get(), &byte, 1) == 1) {
+      ::unlink(store.fifo(id).c_str());
+      return;
+    }
+    if (store.status(state) == Status::stopped) break;
+    pollfd p{fifo.get(), POLLIN, 0};
+    ::poll(&p, 1, 50);
+  }
+  throw Error("the init of " + quote(id) + " is gone: it cannot start");
+}
+
+int wait_container(pid_t pid) {
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) throw_errno("wait for the container's init");
+  }
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return WEXITSTATUS(status);
+}
+
+}  // namespace pod::rootless::runtime
