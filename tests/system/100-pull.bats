@@ -218,7 +218,7 @@ EOF
 
 @test "on a terminal, pull redraws a progress line per layer" {
   export XDG_DATA_HOME="$BATS_TEST_TMPDIR/tty"
-  run script -qefc "$POD_BIN/pod $(pod_store_args) pull $TLS $REGISTRY/pod-test/layers" /dev/null
+  run script -qefc "$POD_BIN/pod $(pod_store_args) pull $TLS $REGISTRY/pod-test/busybox" /dev/null
   [ "$status" -eq 0 ] || die "pull on a pty failed: $output"
   assert_contains "$output" $'\x1b[2K'
   assert_contains "$output" "Copying blob"
