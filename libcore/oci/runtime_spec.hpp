@@ -19,7 +19,9 @@
 
 namespace pod::core::oci {
 
-inline constexpr std::string_view kRuntimeSpecVersion = "1.2.0";
+// What pod writes (default_spec, state). 1.0.2: crun 1.8 and runc 1.1, as Debian 12 ships
+// them, refuse a config.json that claims a newer version than they know.
+inline constexpr std::string_view kRuntimeSpecVersion = "1.0.2";
 
 struct ConsoleSize {
   std::uint32_t height = 0;
