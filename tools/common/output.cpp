@@ -7,14 +7,18 @@
 
 namespace pod::tools {
 
+void check_format(const std::string& format, bool empty_allowed) {
+  if (format == "json" || (empty_allowed && format.empty())) return;
+  throw Error("unsupported --format " + quote(format) + " (json is)", ErrorKind::usage);
+}
+
 void print_document(const std::string& format, const nlohmann::json& document,
                     const std::function<void(const nlohmann::json&)>& print_text) {
+  check_format(format);
   if (format == "json") {
     fmt::print("{}\n", document.dump(2));
-  } else if (format.empty()) {
-    print_text(document);
   } else {
-    throw Error("unsupported --format " + quote(format) + " (json is)", ErrorKind::usage);
+    print_text(document);
   }
 }
 

@@ -9,6 +9,10 @@
 
 namespace pod::tools {
 
+// Throws a usage error unless `format` is one this verb knows: "json", or empty when
+// `empty_allowed` (the verb's own text output).
+void check_format(const std::string& format, bool empty_allowed = true);
+
 void print_document(const std::string& format, const nlohmann::json& document,
                     const std::function<void(const nlohmann::json&)>& print_text);
 

@@ -6,6 +6,7 @@
 #include "libcore/sys/error.hpp"
 #include "storage/image_store.hpp"
 #include "tools/common/main.hpp"
+#include "tools/common/output.hpp"
 #include "tools/pod/image_views.hpp"
 #include "tools/pod/store_access.hpp"
 #include "tools/pod/verbs.hpp"
@@ -19,7 +20,7 @@ void add_image_inspect_verb(CLI::App& parent, const char* name, const GlobalOpti
   verb->add_option("images", *images_arg, "images (names or ids)")->required();
   verb->add_option("-f,--format", *format, "output format: json");
   verb->callback([images_arg, format, &global, &state] {
-    if (*format != "json") throw Error("unsupported --format " + quote(*format) + " (json is)", ErrorKind::usage);
+    check_format(*format, /*empty_allowed=*/false);
     OpenedStore opened = open_store(global, state);
     storage::ImageStore images(opened.store);
     nlohmann::json out = nlohmann::json::array();

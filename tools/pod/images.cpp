@@ -9,6 +9,7 @@
 #include "storage/image_store.hpp"
 #include "tools/common/human.hpp"
 #include "tools/common/main.hpp"
+#include "tools/common/output.hpp"
 #include "tools/pod/image_views.hpp"
 #include "tools/pod/store_access.hpp"
 #include "tools/pod/verbs.hpp"
@@ -68,9 +69,7 @@ void add_images_verb(CLI::App& parent, const char* name, const GlobalOptions& gl
   verb->add_flag("--no-trunc", flags->no_trunc, "do not truncate image ids");
   verb->add_option("--format", flags->format, "output format: json");
   verb->callback([flags, &global, &state] {
-    if (!flags->format.empty() && flags->format != "json") {
-      throw Error("unsupported --format " + quote(flags->format) + " (json is)", ErrorKind::usage);
-    }
+    check_format(flags->format);
     OpenedStore opened = open_store(global, state);
     const auto images = storage::ImageStore(opened.store).list();
     if (flags->format == "json") {
