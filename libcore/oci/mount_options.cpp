@@ -109,4 +109,12 @@ MountFlags parse_mount_options(const std::vector<std::string>& options) {
   return out;
 }
 
+std::vector<std::string> known_mount_options() {
+  std::vector<std::string> out;
+  for (const auto& f : kFlagOptions) out.emplace_back(f.name);
+  for (const auto& p : kPropagationOptions) out.emplace_back(p.name);
+  for (const char* name : {"bind", "rbind", "tmpcopyup"}) out.emplace_back(name);
+  return out;
+}
+
 }  // namespace pod::core::oci

@@ -20,4 +20,7 @@ struct MountFlags {
 // mount(8). Unknown options are not errors here: they go to `data` and the kernel judges them.
 MountFlags parse_mount_options(const std::vector<std::string>& options);
 
+// The options understood above (not the filesystems' own), for `pod-runtime features`.
+std::vector<std::string> known_mount_options();
+
 }  // namespace pod::core::oci

@@ -223,3 +223,14 @@ RuntimeSpec parse_runtime_spec(std::string_view bytes) {
 }
 
 }  // namespace pod::core::oci
+
+namespace pod::core::oci {
+
+Process parse_process(std::string_view bytes) {
+  return with_context("parsing process", [&] {
+    const json doc = parse_json_document(bytes);
+    return read_process(JsonObject(doc, ""));
+  });
+}
+
+}  // namespace pod::core::oci

@@ -201,6 +201,8 @@ struct RuntimeSpec {
 
 // Throws Error(invalid_input) naming the field; see the top of this file.
 RuntimeSpec parse_runtime_spec(std::string_view bytes);
+// A process object alone, as `exec --process FILE` reads it; same rules and messages.
+Process parse_process(std::string_view bytes);
 // Compact JSON, or indented for people to edit (what `pod-runtime spec` writes).
 std::string serialize(const RuntimeSpec& spec, bool pretty = false);
 
@@ -222,5 +224,8 @@ std::optional<int> capability_number(std::string_view name);
 std::optional<int> rlimit_resource(std::string_view name);
 std::string_view to_string(NamespaceType type);  // the spec's spelling: "network", "mount"
 std::optional<NamespaceType> try_parse_namespace_type(std::string_view name);
+// Every name known, for `pod-runtime features`.
+std::vector<std::string> capability_names();
+std::vector<std::string> namespace_type_names();
 
 }  // namespace pod::core::oci

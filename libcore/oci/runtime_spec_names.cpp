@@ -134,6 +134,14 @@ std::optional<NamespaceType> try_parse_namespace_type(std::string_view name) {
   return std::nullopt;
 }
 
+std::vector<std::string> capability_names() { return {kCapabilities.begin(), kCapabilities.end()}; }
+
+std::vector<std::string> namespace_type_names() {
+  std::vector<std::string> out;
+  for (const auto& [text, type] : kNamespaces) out.emplace_back(text);
+  return out;
+}
+
 namespace detail {
 
 bool is_seccomp_action(std::string_view name) { return contains(kSeccompActions, name); }

@@ -1,6 +1,12 @@
 #include "libcore/sys/log.hpp"
 
+#include "libcore/sys/error.hpp"
+
+#include <fcntl.h>
 #include <unistd.h>
+
+#include <ctime>
+#include <nlohmann/json.hpp>
 
 #include <array>
 #include <mutex>
@@ -14,7 +20,46 @@ Level g_level = Level::warn;
 
 constexpr std::array<std::string_view, 6> kNames = {"debug", "info", "warn", "error", "fatal", "panic"};
 
+struct FileSink {
+  int fd = -1;
+  bool json = false;
+};
+FileSink g_file;
+
+std::string utc_now() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_REALTIME, &ts);
+  tm utc{};
+  ::gmtime_r(&ts.tv_sec, &utc);
+  char buf[64];
+  const std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &utc);
+  return std::string(buf, n) + "." + std::to_string(ts.tv_nsec / 1000000 + 1000).substr(1) + "Z";
+}
+
+void write_to_file(Level lvl, std::string_view message) {
+  if (g_file.fd < 0) return;
+  const std::string_view name = kNames[static_cast<std::size_t>(lvl)];
+  std::string line;
+  if (g_file.json) {
+    line = nlohmann::json{{"level", name}, {"msg", message}, {"time", utc_now()}}.dump(-1, ' ', false,
+                                                                                       nlohmann::json::error_handler_t::replace);
+  } else {
+    line = utc_now() + " " + std::string(name) + ": " + std::string(message);
+  }
+  line.push_back('\n');
+  [[maybe_unused]] auto n = ::write(g_file.fd, line.data(), line.size());
+}
+
 }  // namespace
+
+void log_to_file(const std::string& path, bool json) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) throw_errno("open the log file", path);
+  if (g_file.fd >= 0) ::close(g_file.fd);
+  g_file = {fd, json};
+}
+
+void record(Level lvl, std::string_view message) { write_to_file(lvl, message); }
 
 void set_level(Level level) { g_level = level; }
 Level level() { return g_level; }
@@ -34,6 +79,7 @@ void write(Level lvl, std::string_view message) {
   line.append(": ").append(message).push_back('\n');
   // One write(2) per line so lines of concurrent processes do not interleave.
   [[maybe_unused]] auto n = ::write(STDERR_FILENO, line.data(), line.size());
+  write_to_file(lvl, message);
 }
 
 void warn_once(std::string_view key, std::string_view message) {

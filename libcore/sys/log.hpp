@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace pod::log {
@@ -20,6 +21,13 @@ inline void debug(std::string_view message) { write(Level::debug, message); }
 inline void info(std::string_view message) { write(Level::info, message); }
 inline void warn(std::string_view message) { write(Level::warn, message); }
 inline void error(std::string_view message) { write(Level::error, message); }
+
+// Also writes every enabled message to `path` (appending), as text lines or, with `json`, as
+// {"level","msg","time"} lines — what OCI runtimes' --log/--log-format give engines to read.
+// Throws SysError when the file cannot be opened.
+void log_to_file(const std::string& path, bool json);
+// A message for the log file only (the caller has told stderr already): the final error.
+void record(Level level, std::string_view message);
 
 // Warns once per process for a given key: fallbacks announce themselves once, with the fix.
 void warn_once(std::string_view key, std::string_view message);

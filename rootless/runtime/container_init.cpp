@@ -9,11 +9,11 @@
 #include <cstdio>
 
 #include "libcore/sys/error.hpp"
+#include "rootless/runtime/hooks.hpp"
 #include "rootless/runtime/process_setup.hpp"
 #include "rootless/runtime/rootfs.hpp"
 
 namespace pod::rootless::runtime {
-namespace {
 
 using core::oci::NamespaceType;
 
@@ -31,13 +31,7 @@ int clone_flag(NamespaceType type) {
   return 0;
 }
 
-const std::vector<core::oci::Namespace>& namespaces_of(const core::oci::RuntimeSpec& spec) {
-  static const std::vector<core::oci::Namespace> none;
-  return spec.linux_spec ? spec.linux_spec->namespaces : none;
-}
-
-// Joins a namespace by path, or makes a new one.
-void enter(const core::oci::Namespace& ns) {
+void enter_namespace(const core::oci::Namespace& ns) {
   const int flag = clone_flag(ns.type);
   if (ns.path.empty()) {
     if (::unshare(flag) != 0) throw_errno("unshare the namespace", to_string(ns.type));
@@ -48,27 +42,51 @@ void enter(const core::oci::Namespace& ns) {
   if (::setns(fd.get(), flag) != 0) throw_errno("join namespace", ns.path);
 }
 
+namespace {
+
+const std::vector<core::oci::Namespace>& namespaces_of(const core::oci::RuntimeSpec& spec) {
+  static const std::vector<core::oci::Namespace> none;
+  return spec.linux_spec ? spec.linux_spec->namespaces : none;
+}
+
+void set_names(const core::oci::RuntimeSpec& spec) {
+  if (!spec.hostname.empty() && ::sethostname(spec.hostname.data(), spec.hostname.size()) != 0) {
+    throw_errno("set hostname", spec.hostname);
+  }
+  if (!spec.domainname.empty() && ::setdomainname(spec.domainname.data(), spec.domainname.size()) != 0) {
+    throw_errno("set domainname", spec.domainname);
+  }
+}
+
+// After `start`: a failure can only be told on stderr now, and ends the container.
+[[noreturn]] void fail_after_start(const std::exception& e) {
+  std::fprintf(stderr, "pod-runtime: %s\n", e.what());
+  _exit(125);
+}
+
 [[noreturn]] void run_init(const InitContext& c, SyncSocket& sync) {
   const auto& spec = *c.spec;
+  const ProcessLaunch launch{&*spec.process, c.seccomp, c.console_socket, c.preserve_fds};
+  std::string executable;
+  std::string state_json;  // for the createContainer and startContainer hooks
+  UniqueFd fifo_path;
   try {
     ::prctl(PR_SET_NAME, "pod-rt:[init]");
     if (::setsid() < 0) throw_errno("setsid");
     // The fifo lives outside the rootfs: hold it (O_PATH) across pivot_root, reopen after.
-    const UniqueFd fifo_path(::open(c.fifo.c_str(), O_PATH | O_CLOEXEC));
+    fifo_path.reset(::open(c.fifo.c_str(), O_PATH | O_CLOEXEC));
     if (!fifo_path) throw_errno("open", c.fifo);
-    if (!spec.hostname.empty() && ::sethostname(spec.hostname.data(), spec.hostname.size()) != 0) {
-      throw_errno("set hostname", spec.hostname);
+    if (has_create_hooks(spec.hooks)) {
+      sync.send(SyncKind::hooks_please);
+      state_json = sync.receive(SyncKind::hooks_done, "runtime").text;
     }
-    setup_rootfs(spec, RootfsContext{c.rootfs, c.rootless});
-    apply_limits(*spec.process);
-    become_user(*spec.process);
-    const std::string executable = resolve_executable(*spec.process);
+    set_names(spec);
+    RootfsContext rootfs{c.rootfs, c.rootless, {}};
+    rootfs.before_pivot = [&] { run_hooks(spec.hooks.create_container, "createContainer", state_json); };
+    setup_rootfs(spec, rootfs);
+    executable = prepare_process(launch);
     sync.send(SyncKind::created);
     sync.close();
-    const std::string reopen = "/proc/self/fd/" + std::to_string(fifo_path.get());
-    const UniqueFd fifo(::open(reopen.c_str(), O_WRONLY | O_CLOEXEC));  // blocks until `start`
-    if (!fifo || ::write(fifo.get(), "0", 1) != 1) _exit(125);
-    exec_process(*spec.process, executable);
   } catch (const std::exception& e) {
     try {
       sync.send(SyncKind::error, 0, e.what());
@@ -76,6 +94,15 @@ void enter(const core::oci::Namespace& ns) {
     }
     _exit(125);
   }
+  const std::string reopen = "/proc/self/fd/" + std::to_string(fifo_path.get());
+  const UniqueFd fifo(::open(reopen.c_str(), O_WRONLY | O_CLOEXEC));  // blocks until `start`
+  if (!fifo || ::write(fifo.get(), "0", 1) != 1) _exit(125);
+  try {
+    run_hooks(spec.hooks.start_container, "startContainer", state_json);
+  } catch (const std::exception& e) {
+    fail_after_start(e);
+  }
+  launch_process(launch, executable);
 }
 
 }  // namespace
@@ -86,7 +113,7 @@ void run_stage1(const InitContext& c, SyncSocket& sync) {
     const auto& spec = *c.spec;
     for (const auto& ns : namespaces_of(spec)) {
       if (ns.type != NamespaceType::user) continue;
-      enter(ns);
+      enter_namespace(ns);
       if (ns.path.empty()) {
         sync.send(SyncKind::maps_please);
         sync.receive(SyncKind::maps_done, "runtime");
@@ -94,10 +121,10 @@ void run_stage1(const InitContext& c, SyncSocket& sync) {
       if (::setresgid(0, 0, 0) != 0 || ::setresuid(0, 0, 0) != 0) throw_errno("become root in the user namespace");
     }
     for (const auto& ns : namespaces_of(spec)) {
-      if (ns.type != NamespaceType::user && ns.type != NamespaceType::pid) enter(ns);
+      if (ns.type != NamespaceType::user && ns.type != NamespaceType::pid) enter_namespace(ns);
     }
     for (const auto& ns : namespaces_of(spec)) {
-      if (ns.type == NamespaceType::pid) enter(ns);
+      if (ns.type == NamespaceType::pid) enter_namespace(ns);
     }
     // Always a child: a new or joined pid namespace applies to children only, and stage 1
     // must exit so the init is parented by the runtime (a subreaper).

@@ -7,12 +7,21 @@
 
 namespace pod::rootless::runtime {
 
+class SeccompFilter;
+
 struct InitContext {
   const core::oci::RuntimeSpec* spec = nullptr;
   std::string rootfs;     // absolute
   std::string fifo;       // exec.fifo, opened before pivot_root
   bool rootless = false;
+  const SeccompFilter* seccomp = nullptr;  // built by the runtime from linux.seccomp
+  int console_socket = -1;                 // connected, with process.terminal
+  int preserve_fds = 0;
 };
+
+// Joins a namespace by path, or makes a new one (unshare).
+void enter_namespace(const core::oci::Namespace& ns);
+int clone_flag(core::oci::NamespaceType type);
 
 [[noreturn]] void run_stage1(const InitContext& context, SyncSocket& sync);
 

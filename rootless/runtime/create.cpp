@@ -16,7 +16,11 @@
 #include "libcore/sys/files.hpp"
 #include "libcore/sys/log.hpp"
 #include "rootless/newidmap.hpp"
+#include "libcore/sys/fd_passing.hpp"
 #include "rootless/runtime/container_init.hpp"
+#include "rootless/runtime/hooks.hpp"
+#include "rootless/runtime/seccomp_filter.hpp"
+#include "rootless/runtime/sysctl.hpp"
 #include "storage/image_store.hpp"
 
 namespace pod::rootless::runtime {
@@ -57,16 +61,6 @@ bool wants_new_user_namespace(const core::oci::RuntimeSpec& spec) {
   return false;
 }
 
-core::oci::RuntimeSpec load_spec(const std::string& bundle) {
-  const std::string path = bundle + "/config.json";
-  const auto spec = with_context("reading " + quote(path), [&] { return core::oci::parse_runtime_spec(read_file(path, 4u << 20)); });
-  if (!spec.process) throw Error(quote(path) + " has no `process`: nothing to run", ErrorKind::invalid_input);
-  if (spec.linux_spec && spec.linux_spec->resources) {
-    throw Error("linux.resources asks for limits, and pod-runtime cannot apply cgroup limits yet", ErrorKind::unsupported);
-  }
-  return spec;
-}
-
 std::string rootfs_of(const std::string& bundle, const core::oci::RuntimeSpec& spec) {
   const std::string rootfs = spec.root.path.front() == '/' ? spec.root.path : bundle + "/" + spec.root.path;
   struct stat st {};
@@ -76,8 +70,40 @@ std::string rootfs_of(const std::string& bundle, const core::oci::RuntimeSpec& s
   return std::filesystem::canonical(rootfs).string();
 }
 
-// The runtime's side of the sync: maps, the init's pid, then "created" (or the error).
-pid_t drive_setup(SyncSocket& sync, pid_t stage1, const core::oci::RuntimeSpec& spec) {
+// Until the cgroup module exists no limit can be applied: asking for one is an error. Device
+// rules alone (every engine sends "deny all but the defaults") are accepted: the container's
+// /dev holds only the default devices and linux.devices, and nothing grants CAP_MKNOD by default.
+void check_no_limits(const core::oci::Resources& r) {
+  const bool limits = r.memory || r.cpu || r.pids_limit || r.block_io_weight || !r.unified.empty();
+  if (limits) {
+    throw Error("linux.resources asks for limits, and pod-runtime cannot apply cgroup limits yet", ErrorKind::unsupported);
+  }
+  if (!r.devices.empty()) log::debug("linux.resources.devices: no device cgroup is set up; /dev holds only the listed devices");
+}
+
+UniqueFd console_for(const core::oci::Process& process, const CreateOptions& options) {
+  if (!process.terminal) {
+    if (!options.console_socket.empty()) {
+      throw Error("--console-socket is given but process.terminal is false: there is no pty to send",
+                  ErrorKind::invalid_input);
+    }
+    return {};
+  }
+  if (options.console_fd >= 0) return UniqueFd(::fcntl(options.console_fd, F_DUPFD_CLOEXEC, 3));
+  if (options.console_socket.empty()) {
+    throw Error("process.terminal is true: --console-socket is needed to receive the pty's master",
+                ErrorKind::invalid_input);
+  }
+  return with_context("--console-socket", [&] { return connect_unix(options.console_socket); });
+}
+
+std::optional<SeccompFilter> seccomp_for(const core::oci::RuntimeSpec& spec) {
+  if (!spec.linux_spec || !spec.linux_spec->seccomp) return std::nullopt;
+  return SeccompFilter(*spec.linux_spec->seccomp);
+}
+
+// The runtime's side of the sync: maps, the init's pid, createRuntime hooks, then "created".
+pid_t drive_setup(SyncSocket& sync, pid_t stage1, const core::oci::RuntimeSpec& spec, ContainerState& state) {
   if (wants_new_user_namespace(spec)) {
     sync.receive(SyncKind::maps_please, "container setup");
     write_maps(stage1, *spec.linux_spec);
@@ -87,7 +113,17 @@ pid_t drive_setup(SyncSocket& sync, pid_t stage1, const core::oci::RuntimeSpec& 
   int status = 0;
   ::waitpid(stage1, &status, 0);
   try {
-    sync.receive(SyncKind::created, "container init");
+    auto m = sync.receive_any("container init");
+    if (m && m->kind == SyncKind::hooks_please) {
+      state.pid = init;
+      const std::string json = state_json(state, Status::creating);
+      run_hooks(spec.hooks.prestart, "prestart", json);
+      run_hooks(spec.hooks.create_runtime, "createRuntime", json);
+      sync.send(SyncKind::hooks_done, 0, json);
+      m = sync.receive_any("container init");
+    }
+    if (!m) throw Error(std::string("waiting for ") + describe(SyncKind::created) + ": the container init exited without a word");
+    if (m->kind != SyncKind::created) throw Error(std::string("unexpected ") + describe(m->kind) + " from the container init");
   } catch (...) {
     ::kill(init, SIGKILL);
     wait_container(init);
@@ -96,19 +132,37 @@ pid_t drive_setup(SyncSocket& sync, pid_t stage1, const core::oci::RuntimeSpec& 
   return init;
 }
 
+std::string state_json_of(const StateStore& store, const ContainerState& state) {
+  return state_json(state, store.status(state));
+}
+
 }  // namespace
 
+core::oci::RuntimeSpec load_bundle_spec(const std::string& bundle) {
+  const std::string path = bundle + "/config.json";
+  const auto spec = with_context("reading " + quote(path), [&] { return core::oci::parse_runtime_spec(read_file(path, 4u << 20)); });
+  if (!spec.process) throw Error(quote(path) + " has no `process`: nothing to run", ErrorKind::invalid_input);
+  if (spec.linux_spec && spec.linux_spec->resources) check_no_limits(*spec.linux_spec->resources);
+  with_context(quote(path), [&] { check_sysctls(spec); });
+  return spec;
+}
+
 ContainerState create_container(const StateStore& store, const std::string& id, const CreateOptions& options) {
-  const std::string bundle = std::filesystem::absolute(options.bundle).lexically_normal().string();
-  const auto spec = load_spec(bundle);
+  std::string bundle = std::filesystem::absolute(options.bundle).lexically_normal().string();
+  if (bundle.size() > 1 && bundle.back() == '/') bundle.pop_back();
+  const auto spec = load_bundle_spec(bundle);
   const std::string rootfs = rootfs_of(bundle, spec);
+  const auto seccomp = seccomp_for(spec);
+  check_container_id(id);
+  UniqueFd console = console_for(*spec.process, options);
   store.reserve(id);
   try {
     if (::mkfifo(store.fifo(id).c_str(), 0600) != 0) throw_errno("create", store.fifo(id));
     // The init outlives stage 1; as subreaper this process inherits it and can wait for it.
     ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     auto [runtime_end, child_end] = SyncSocket::pair();
-    const InitContext context{&spec, rootfs, store.fifo(id), ::geteuid() != 0 || wants_new_user_namespace(spec)};
+    const InitContext context{&spec, rootfs, store.fifo(id), ::geteuid() != 0 || wants_new_user_namespace(spec),
+                              seccomp ? &*seccomp : nullptr, console.get(), options.preserve_fds};
     const pid_t stage1 = ::fork();
     if (stage1 < 0) throw_errno("fork");
     if (stage1 == 0) {
@@ -116,11 +170,13 @@ ContainerState create_container(const StateStore& store, const std::string& id, 
       run_stage1(context, child_end);
     }
     child_end.close();
-    const pid_t init = drive_setup(runtime_end, stage1, spec);
-    ContainerState state{id, bundle, init, process_start_time(init), storage::now_rfc3339(), spec.annotations};
+    console.reset();
+    ContainerState state{id, bundle, 0, 0, storage::now_rfc3339(), spec.annotations};
+    state.pid = drive_setup(runtime_end, stage1, spec, state);
+    state.pid_start_time = process_start_time(state.pid);
     store.save(state);
-    if (!options.pid_file.empty()) write_file_atomic(options.pid_file, std::to_string(init));
-    log::debug("container " + id + ": created, init pid " + std::to_string(init));
+    if (!options.pid_file.empty()) write_file_atomic(options.pid_file, std::to_string(state.pid));
+    log::debug("container " + id + ": created, init pid " + std::to_string(state.pid));
     return state;
   } catch (...) {
     store.remove(id);
@@ -143,6 +199,8 @@ void start_container(const StateStore& store, const std::string& id) {
     char byte = 0;
     if (::read(fifo.get(), &byte, 1) == 1) {
       ::unlink(store.fifo(id).c_str());
+      const auto spec = core::oci::parse_runtime_spec(read_file(state.bundle + "/config.json", 4u << 20));
+      run_hooks_warning(spec.hooks.poststart, "poststart", state_json_of(store, state));
       return;
     }
     if (store.status(state) == Status::stopped) break;
@@ -150,6 +208,22 @@ void start_container(const StateStore& store, const std::string& id) {
     ::poll(&p, 1, 50);
   }
   throw Error("the init of " + quote(id) + " is gone: it cannot start");
+}
+
+void delete_container(const StateStore& store, const std::string& id) {
+  const ContainerState state = store.load(id);
+  const std::string json = state_json(state, Status::stopped);
+  store.remove(id);
+  const auto bytes = try_read_file(state.bundle + "/config.json", 4u << 20);
+  if (!bytes) {
+    log::debug("container " + id + ": its bundle's config.json is gone, no poststop hooks to run");
+    return;
+  }
+  try {
+    run_hooks_warning(core::oci::parse_runtime_spec(*bytes).hooks.poststop, "poststop", json);
+  } catch (const std::exception& e) {
+    log::warn("poststop hooks of " + quote(id) + ": " + e.what());
+  }
 }
 
 int wait_container(pid_t pid) {

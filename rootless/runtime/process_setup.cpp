@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
+#include <linux/close_range.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -15,6 +16,8 @@
 
 #include "libcore/sys/error.hpp"
 #include "libcore/sys/fd.hpp"
+#include "rootless/runtime/console.hpp"
+#include "rootless/runtime/seccomp_filter.hpp"
 
 namespace pod::rootless::runtime {
 namespace {
@@ -76,6 +79,16 @@ void set_capabilities(const core::oci::Capabilities& caps) {
   }
 }
 
+// EINVAL from setresuid/setresgid means the id has no mapping: say that, not "Invalid argument".
+[[noreturn]] void fail_identity(const char* what, std::uint32_t id) {
+  if (errno == EINVAL) {
+    throw Error(std::string(what) + " " + std::to_string(id) +
+                    " is not mapped in the container's user namespace (see linux.uidMappings/gidMappings)",
+                ErrorKind::invalid_input);
+  }
+  throw_errno(std::string("set ") + what, std::to_string(id));
+}
+
 }  // namespace
 
 void apply_limits(const Process& process) {
@@ -97,8 +110,8 @@ void become_user(const Process& process) {
   // setgroups is denied in a user namespace with the single-id mapping; then only an empty
   // list is acceptable and nothing needs doing.
   if (::setgroups(groups.size(), groups.data()) != 0 && !(errno == EPERM && groups.empty())) throw_errno("set groups");
-  if (::setresgid(u.gid, u.gid, u.gid) != 0) throw_errno("set gid", std::to_string(u.gid));
-  if (::setresuid(u.uid, u.uid, u.uid) != 0) throw_errno("set uid", std::to_string(u.uid));
+  if (::setresgid(u.gid, u.gid, u.gid) != 0) fail_identity("gid", u.gid);
+  if (::setresuid(u.uid, u.uid, u.uid) != 0) fail_identity("uid", u.uid);
   if (::prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) != 0) throw_errno("reset keep-capabilities");
   set_capabilities(process.capabilities);
   if (process.no_new_privileges && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) throw_errno("set no_new_privs");
@@ -121,6 +134,33 @@ std::string resolve_executable(const Process& process) {
     start = colon + 1;
   }
   throw Error("executable file " + quote(name) + " not found in $PATH", ErrorKind::not_found);
+}
+
+std::string prepare_process(const ProcessLaunch& launch) {
+  const Process& process = *launch.process;
+  if (process.terminal) set_up_terminal(launch.console_socket, process.console_size);
+  apply_limits(process);
+  // Without no_new_privs the kernel wants CAP_SYS_ADMIN to load a filter: load it while root.
+  if (launch.seccomp != nullptr && !process.no_new_privileges) launch.seccomp->load();
+  become_user(process);
+  return resolve_executable(process);
+}
+
+void launch_process(const ProcessLaunch& launch, const std::string& executable) {
+  const unsigned first = 3u + static_cast<unsigned>(launch.preserve_fds);
+  if (::syscall(SYS_close_range, first, ~0u, CLOSE_RANGE_CLOEXEC) != 0) {
+    std::fprintf(stderr, "pod-runtime: close_range: %s\n", std::strerror(errno));
+    _exit(126);
+  }
+  if (launch.seccomp != nullptr && launch.process->no_new_privileges) {
+    try {
+      launch.seccomp->load();
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "pod-runtime: %s\n", e.what());
+      _exit(126);
+    }
+  }
+  exec_process(*launch.process, executable);
 }
 
 void exec_process(const Process& process, const std::string& executable) {

@@ -8,6 +8,24 @@
 
 namespace pod::rootless::runtime {
 
+class SeccompFilter;
+
+// What the container's init and every exec'd process go through, in this order.
+struct ProcessLaunch {
+  const core::oci::Process* process = nullptr;
+  const SeccompFilter* seccomp = nullptr;  // built before; loaded by prepare or launch
+  int console_socket = -1;                 // with process->terminal: where the pty master goes
+  int preserve_fds = 0;                    // fds 3 … 3+N-1 stay open in the program (--preserve-fds)
+};
+
+// Terminal (when asked) → limits → seccomp, unless no_new_privs lets it wait → user and
+// capabilities → the executable resolved (returned). Throws; nothing is exec'd yet.
+std::string prepare_process(const ProcessLaunch& launch);
+
+// Seccomp (when no_new_privs: as late as possible), every fd above stdio and the preserved ones
+// marked close-on-exec (nothing of the runtime or its caller leaks in), then exec_process.
+[[noreturn]] void launch_process(const ProcessLaunch& launch, const std::string& executable);
+
 // rlimits, umask, oom_score_adj: while the process is still root in its namespace.
 void apply_limits(const core::oci::Process& process);
 

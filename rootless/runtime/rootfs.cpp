@@ -10,6 +10,7 @@
 #include "libcore/sys/root_path.hpp"
 #include "rootless/runtime/mount_exec.hpp"
 #include "rootless/runtime/mount_plan.hpp"
+#include "rootless/runtime/sysctl.hpp"
 
 namespace pod::rootless::runtime {
 namespace {
@@ -41,9 +42,11 @@ void setup_rootfs(const core::oci::RuntimeSpec& spec, const RootfsContext& conte
   // 4. Devices and /dev links, on the /dev the mounts made.
   create_devices(root.get(), plan.devices, plan.bind_devices);
   create_links(root.get(), plan.links);
-  // 5. Into the new root.
+  // 5. Into the new root, after the hooks that still see the host's paths.
+  if (context.before_pivot) context.before_pivot();
   pivot_into(root.get());
   if (plan.final_root_propagation != 0) set_propagation("/", plan.final_root_propagation);
+  if (spec.linux_spec) write_sysctls(spec.linux_spec->sysctl);
   // 6. Restrictions last, so that no earlier step undoes them (runc: read-only, masked, root).
   const UniqueFd new_root = open_dir("/");
   make_paths_readonly(new_root.get(), plan.readonly_paths);

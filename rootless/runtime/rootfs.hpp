@@ -11,7 +11,7 @@
 //   devices when the spec mounts its own /dev (/dev/null, zero, full, random, urandom, tty:
 //   mknod as root, bind-mounted from the host when rootless) and linux.devices → links /dev/fd,
 //   stdin, stdout, stderr, and ptmx when devpts is on /dev/pts (no /dev/core, as runc) →
-//   pivot_root → read-only paths → masked paths → the root read-only when asked.
+//   createContainer hooks → pivot_root → linux.sysctl → read-only paths → masked paths → the root read-only when asked.
 // Rootless fallbacks, logged at debug level: sysfs or mqueue refused (EPERM) → a read-only
 // rbind of the host's /sys or /dev/mqueue; cgroup refused (always, for cgroup v1) → a read-only
 // rbind of the host's /sys/fs/cgroup, rootless or not. Bind remounts keep the flags a user
@@ -21,6 +21,7 @@
 // half set up: the caller must not exec, only report and exit.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "libcore/oci/runtime_spec.hpp"
@@ -30,6 +31,7 @@ namespace pod::rootless::runtime {
 struct RootfsContext {
   std::string rootfs;     // absolute path of the root filesystem (bundle + root.path)
   bool rootless = false;  // in a user namespace without real root: devices are bind-mounted
+  std::function<void()> before_pivot;  // the createContainer hooks; may be empty
 };
 
 void setup_rootfs(const core::oci::RuntimeSpec& spec, const RootfsContext& context);

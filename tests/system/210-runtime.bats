@@ -1,50 +1,16 @@
 #!/usr/bin/env bats
-# pod-runtime, the OCI runtime: bundles made from the busybox test image, as the test user.
+# pod-runtime, the OCI runtime: lifecycle and the container's view of itself, on bundles made
+# from the busybox test image; as the test user and as root.
 
 load helpers
-
-# create leaves the container's process holding create's stdio (as runc does): give it files,
-# not bats's output pipe, or bats waits for the container to end.
-RT_create() { # [expected_rc] args...
-  local expected=0
-  case ${1:-} in
-    [0-9]*) expected=$1; shift ;;
-  esac
-  local rc=0
-  "$POD_LIBEXEC/pod-runtime" --root "$BATS_TEST_TMPDIR/state" create "$@" </dev/null >"$BATS_TEST_TMPDIR/create.out" 2>&1 || rc=$?
-  output=$(cat "$BATS_TEST_TMPDIR/create.out")
-  echo "$output"
-  [ "$rc" -eq "$expected" ] || die "create exited $rc, expected $expected"
-}
-
-RT() {
-  local expected=()
-  case ${1:-} in
-    [0-9]* | '?') expected=("$1"); shift ;;
-  esac
-  run_tool "$POD_LIBEXEC/pod-runtime" "${expected[@]}" --root "$BATS_TEST_TMPDIR/state" "$@"
-}
-
-# make_bundle DIR SCRIPT — a rootless bundle whose process is `sh -c SCRIPT` (no " or \ in it).
-make_bundle() {
-  local dir=$1 script=$2 blob
-  mkdir -p "$dir/rootfs"
-  blob=$(sed -n 1p "$POD_TEST_IMAGES/busybox/push-plan" | cut -d: -f2)
-  tar -xzf "$POD_TEST_IMAGES/busybox/blobs/sha256/$blob" -C "$dir/rootfs" 2>/dev/null || true
-  (cd "$dir" && "$POD_LIBEXEC/pod-runtime" spec --rootless)
-  sed -i 's/"terminal": true/"terminal": false/' "$dir/config.json"
-  awk -v script="$script" '/^ *"sh"$/ { print "\"sh\", \"-c\", \"" script "\""; next } { print }' \
-    "$dir/config.json" >"$dir/config.json.new" && mv "$dir/config.json.new" "$dir/config.json"
-}
-
-setup() { requires rootless; }
+load runtime
 
 @test "run: pid 1, own hostname, root inside is the user outside, exit code comes back" {
   make_bundle "$BATS_TEST_TMPDIR/b" 'echo pid=$$; hostname; cat /proc/self/uid_map; ls /proc | grep -c [0-9]; exit 3'
   RT 3 run -b "$BATS_TEST_TMPDIR/b" c1
   assert_contains "$output" "pid=1"
   assert_contains "$output" "pod"
-  assert_contains "$output" "0       $(id -u)          1"
+  assert_contains "$output" "$(expected_root_map)"
   [ "${lines[-1]}" -le 3 ] || die "more than the container's processes are visible: ${lines[-1]}"
 }
 
@@ -63,6 +29,53 @@ setup() { requires rootless; }
   assert_contains "$output" refused
 }
 
+@test "run: a file made by root inside a bind mount belongs to the user outside" {
+  mkdir "$BATS_TEST_TMPDIR/shared"
+  make_bundle "$BATS_TEST_TMPDIR/b" 'touch /shared/made-inside && stat -c %u /shared/made-inside'
+  edit_bundle "$BATS_TEST_TMPDIR/b" '.mounts += [{destination: "/shared", type: "bind", source: $src, options: ["rbind", "rw"]}]' \
+    --arg src "$BATS_TEST_TMPDIR/shared"
+  RT run -b "$BATS_TEST_TMPDIR/b" c5
+  [ "${lines[-1]}" = 0 ] || die "owner inside is ${lines[-1]}, not root"
+  [ "$(stat -c %u "$BATS_TEST_TMPDIR/shared/made-inside")" = "$(id -u)" ] || die "owner outside is not $(id -u)"
+}
+
+@test "run: no descriptor of the runtime or its caller leaks into the container" {
+  make_bundle "$BATS_TEST_TMPDIR/b" 'ls /proc/self/fd | tr "\n" " "'
+  RT run -b "$BATS_TEST_TMPDIR/b" c6 7>"$BATS_TEST_TMPDIR/extra"
+  # 0 1 2 and ls's own directory fd
+  [ "${lines[-1]}" = "0 1 2 3 " ] || die "open fds inside: ${lines[-1]}"
+  RT run --preserve-fds 5 -b "$BATS_TEST_TMPDIR/b" c7 7>"$BATS_TEST_TMPDIR/extra"
+  assert_contains "${lines[-1]}" " 7 "
+}
+
+@test "kill: each signal reaches the init, numbers and names; kill --all reaches every process" {
+  make_bundle "$BATS_TEST_TMPDIR/b" 'for s in HUP INT QUIT USR1 USR2 TERM; do trap "echo got $s" $s; done; echo ready; while :; do sleep 0.1; done'
+  RT_create -b "$BATS_TEST_TMPDIR/b" k1
+  RT start k1
+  local sig
+  for sig in HUP SIGINT QUIT 10 USR2 15; do
+    RT kill k1 "$sig"
+    sleep 0.3
+  done
+  for sig in HUP INT QUIT USR1 USR2 TERM; do
+    grep -q "got $sig" "$BATS_TEST_TMPDIR/create.out" || die "the init did not get $sig: $(cat "$BATS_TEST_TMPDIR/create.out")"
+  done
+  RT 1 kill k1 NOSUCHSIG
+  assert_contains "$output" NOSUCHSIG
+  RT kill k1 KILL
+  wait_status k1 stopped
+  RT delete k1
+
+  # The init (pid 1) ignores TERM; its children do not: --all ends them, then the init's wait.
+  make_bundle "$BATS_TEST_TMPDIR/b2" 'sleep 100 & sleep 100 & wait; echo children-gone'
+  RT_create -b "$BATS_TEST_TMPDIR/b2" k2
+  RT start k2
+  sleep 0.3
+  RT kill --all k2 TERM
+  wait_status k2 stopped
+  RT delete k2
+}
+
 @test "create parks the process; state, start, kill, delete follow the runtime spec" {
   make_bundle "$BATS_TEST_TMPDIR/b" 'sleep 60'
   RT_create -b "$BATS_TEST_TMPDIR/b" --pid-file "$BATS_TEST_TMPDIR/pid" c4
@@ -77,13 +90,7 @@ setup() { requires rootless; }
   RT 1 delete c4
   assert_contains "$output" "use --force"
   RT kill c4 KILL
-  local i
-  for i in $(seq 1 50); do
-    RT state c4
-    [[ "$output" == *'"status": "stopped"'* ]] && break
-    sleep 0.1
-  done
-  assert_contains "$output" '"status": "stopped"'
+  wait_status c4 stopped
   RT delete c4
   RT 1 state c4
   assert_contains "$output" 'container `c4` does not exist'

@@ -364,3 +364,14 @@ TEST_CASE("namespace type names round-trip", "[runtime_spec]") {
   CHECK(pod::core::oci::to_string(NamespaceType::network) == "network");
   CHECK_FALSE(pod::core::oci::try_parse_namespace_type("net"));
 }
+
+TEST_CASE("runtime spec: a process object alone parses as `exec --process` reads it", "[runtime_spec]") {
+  const auto p = pod::core::oci::parse_process(
+      R"({"args": ["sh"], "cwd": "/tmp", "env": ["A=1"], "terminal": true, "user": {"uid": 5, "gid": 6}})");
+  CHECK(p.args == Strings{"sh"});
+  CHECK(p.cwd == "/tmp");
+  CHECK(p.terminal);
+  CHECK(p.user.uid == 5);
+  CHECK_THROWS_WITH(pod::core::oci::parse_process(R"({"args": [], "cwd": "/"})"), Catch::Contains("args"));
+  CHECK_THROWS_WITH(pod::core::oci::parse_process(R"({"args": ["x"], "cwd": "relative"})"), Catch::Contains("cwd"));
+}

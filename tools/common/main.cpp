@@ -6,12 +6,16 @@
 #include <cstdio>
 
 #include "libcore/sys/error.hpp"
+#include "libcore/sys/log.hpp"
 #include "tools/common/cli_describe.hpp"
 
 namespace pod::tools {
 namespace {
 
-void print_error(std::string_view message) { fmt::print(stderr, "Error: {}\n", message); }
+void print_error(std::string_view message) {
+  fmt::print(stderr, "Error: {}\n", message);
+  log::record(log::Level::error, message);
+}
 
 // The first word that is neither a global flag nor a global flag's value.
 const char* first_word(const CLI::App& app, int argc, char** argv) {

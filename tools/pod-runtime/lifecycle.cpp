@@ -8,7 +8,9 @@
 #include "libcore/sys/error.hpp"
 #include "libcore/sys/signals.hpp"
 #include "rootless/runtime/create.hpp"
+#include "rootless/runtime/signal_all.hpp"
 #include "tools/common/main.hpp"
+#include "tools/pod-runtime/terminal_session.hpp"
 #include "tools/pod-runtime/verbs.hpp"
 
 namespace pod::tools {
@@ -17,13 +19,12 @@ namespace {
 using rootless::runtime::StateStore;
 using rootless::runtime::Status;
 
-StateStore store_of(const RuntimeGlobals& g) { return StateStore(g.root.empty() ? StateStore::default_root() : g.root); }
-
 struct CreateFlags {
   std::string id;
   std::string bundle = ".";
   std::string pid_file;
   std::string console_socket;
+  int preserve_fds = 0;
 };
 
 void add_create_flags(CLI::App& verb, CreateFlags& f) {
@@ -31,13 +32,17 @@ void add_create_flags(CLI::App& verb, CreateFlags& f) {
   verb.add_option("-b,--bundle", f.bundle, "bundle directory with config.json (default: .)");
   verb.add_option("--pid-file", f.pid_file, "write the container's init pid to this file");
   verb.add_option("--console-socket", f.console_socket, "unix socket to receive the pty master (process.terminal)");
+  verb.add_option("--preserve-fds", f.preserve_fds, "pass this many fds after stdio (3, 4, …) to the container")
+      ->check(CLI::NonNegativeNumber);
 }
 
-rootless::runtime::ContainerState create(const RuntimeGlobals& g, const CreateFlags& f) {
-  if (!f.console_socket.empty()) {
-    throw Error("--console-socket: terminals are not supported by pod-runtime yet", ErrorKind::unsupported);
-  }
-  return rootless::runtime::create_container(store_of(g), f.id, {f.bundle, f.pid_file});
+rootless::runtime::CreateOptions options_of(const CreateFlags& f) {
+  rootless::runtime::CreateOptions o;
+  o.bundle = f.bundle;
+  o.pid_file = f.pid_file;
+  o.console_socket = f.console_socket;
+  o.preserve_fds = f.preserve_fds;
+  return o;
 }
 
 volatile sig_atomic_t g_forward_to = 0;
@@ -54,30 +59,50 @@ void kill_and_reap(const StateStore& store, const std::string& id) {
   }
 }
 
+// create + start + wait + delete; with process.terminal and no --console-socket the runtime
+// relays the pty itself.
+int run_container(const RuntimeGlobals& g, const CreateFlags& f) {
+  auto options = options_of(f);
+  const bool relay = f.console_socket.empty() &&
+                     rootless::runtime::load_bundle_spec(options.bundle).process->terminal;
+  std::optional<ConsoleReceiver> console;
+  if (relay) {
+    console.emplace();
+    options.console_fd = console->container_end();
+  }
+  const auto store = runtime_store(g);
+  const auto created = rootless::runtime::create_container(store, f.id, options);
+  UniqueFd master = relay ? console->take_master() : UniqueFd();
+  g_forward_to = created.pid;
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2}) ::signal(sig, forward);
+  rootless::runtime::start_container(store, f.id);
+  if (master) relay_session(master.get());
+  const int code = rootless::runtime::wait_container(created.pid);
+  rootless::runtime::delete_container(store, f.id);
+  return code;
+}
+
 }  // namespace
+
+StateStore runtime_store(const RuntimeGlobals& g) {
+  return StateStore(g.root.empty() ? StateStore::default_root() : g.root);
+}
 
 void add_lifecycle_verbs(CLI::App& app, const RuntimeGlobals& g, RunState& state) {
   auto cf = std::make_shared<CreateFlags>();
   auto* create_verb = app.add_subcommand("create", "create a container, its process parked until start");
   add_create_flags(*create_verb, *cf);
-  create_verb->callback([cf, &g] { create(g, *cf); });
+  create_verb->callback([cf, &g] { rootless::runtime::create_container(runtime_store(g), cf->id, options_of(*cf)); });
 
   auto start_id = std::make_shared<std::string>();
   auto* start_verb = app.add_subcommand("start", "start the process of a created container");
   start_verb->add_option("id", *start_id, "container id")->required();
-  start_verb->callback([start_id, &g] { rootless::runtime::start_container(store_of(g), *start_id); });
+  start_verb->callback([start_id, &g] { rootless::runtime::start_container(runtime_store(g), *start_id); });
 
   auto rf = std::make_shared<CreateFlags>();
   auto* run_verb = app.add_subcommand("run", "create and start a container, wait for it, delete it");
   add_create_flags(*run_verb, *rf);
-  run_verb->callback([rf, &g, &state] {
-    const auto created = create(g, *rf);
-    g_forward_to = created.pid;
-    for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2}) ::signal(sig, forward);
-    rootless::runtime::start_container(store_of(g), rf->id);
-    state.exit_code = rootless::runtime::wait_container(created.pid);
-    store_of(g).remove(rf->id);
-  });
+  run_verb->callback([rf, &g, &state] { state.exit_code = run_container(g, *rf); });
 
   auto kill_id = std::make_shared<std::string>();
   auto signal_name = std::make_shared<std::string>("SIGTERM");
@@ -85,15 +110,19 @@ void add_lifecycle_verbs(CLI::App& app, const RuntimeGlobals& g, RunState& state
   auto* kill_verb = app.add_subcommand("kill", "send a signal to the container's init");
   kill_verb->add_option("id", *kill_id, "container id")->required();
   kill_verb->add_option("signal", *signal_name, "signal name or number (default: SIGTERM)");
-  kill_verb->add_flag("-a,--all", *all, "signal every process of the container (its init ends the pid namespace)");
-  kill_verb->callback([kill_id, signal_name, &g] {
+  kill_verb->add_flag("-a,--all", *all, "signal every process of the container (needs its own pid namespace)");
+  kill_verb->callback([kill_id, signal_name, all, &g] {
     const int sig = signal_number(*signal_name);
-    const auto store = store_of(g);
+    const auto store = runtime_store(g);
     const auto s = store.load(*kill_id);
     if (s.pid <= 0 || store.status(s) == Status::stopped) {  // never kill(0): that is our own group
       throw Error("container " + quote(*kill_id) + " is not running", ErrorKind::conflict);
     }
-    if (::kill(s.pid, sig) != 0) throw_errno("signal the init of", *kill_id);
+    if (*all) {
+      rootless::runtime::signal_all_processes(store, s, sig);
+    } else if (::kill(s.pid, sig) != 0) {
+      throw_errno("signal the init of", *kill_id);
+    }
   });
 
   auto delete_id = std::make_shared<std::string>();
@@ -102,7 +131,7 @@ void add_lifecycle_verbs(CLI::App& app, const RuntimeGlobals& g, RunState& state
   delete_verb->add_option("id", *delete_id, "container id")->required();
   delete_verb->add_flag("-f,--force", *force, "kill a running or created container first");
   delete_verb->callback([delete_id, force, &g] {
-    const auto store = store_of(g);
+    const auto store = runtime_store(g);
     const auto s = store.load(*delete_id);
     const Status status = store.status(s);
     if (status != Status::stopped && !*force) {
@@ -111,7 +140,7 @@ void add_lifecycle_verbs(CLI::App& app, const RuntimeGlobals& g, RunState& state
                   ErrorKind::conflict);
     }
     kill_and_reap(store, *delete_id);
-    store.remove(*delete_id);
+    rootless::runtime::delete_container(store, *delete_id);
   });
 }
 

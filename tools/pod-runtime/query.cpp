@@ -13,14 +13,14 @@ void add_query_verbs(CLI::App& app, const RuntimeGlobals& g, RunState& /*state*/
   auto* state_verb = app.add_subcommand("state", "print the state of a container as JSON");
   state_verb->add_option("id", *id, "container id")->required();
   state_verb->callback([id, &g] {
-    const rootless::runtime::StateStore store(g.root.empty() ? rootless::runtime::StateStore::default_root() : g.root);
+    const auto store = runtime_store(g);
     const auto s = store.load(*id);
     fmt::print("{}\n", rootless::runtime::state_json(s, store.status(s)));
   });
 
   auto* list_verb = app.add_subcommand("list", "list containers");
   list_verb->callback([&g] {
-    const rootless::runtime::StateStore store(g.root.empty() ? rootless::runtime::StateStore::default_root() : g.root);
+    const auto store = runtime_store(g);
     fmt::print("{:<24} {:<8} {:<10} {:<22} {}\n", "ID", "PID", "STATUS", "CREATED", "BUNDLE");
     for (const auto& container : store.ids()) {
       const auto s = store.load(container);

@@ -129,7 +129,7 @@ void map_own_ids() {
     if (!spec.hostname.empty() && ::sethostname(spec.hostname.data(), spec.hostname.size()) != 0) {
       pod::throw_errno("sethostname", spec.hostname);
     }
-    pod::rootless::runtime::setup_rootfs(spec, {rootfs, rootless});
+    pod::rootless::runtime::setup_rootfs(spec, {rootfs, rootless, {}});
     const auto& process = *spec.process;
     if (::chdir(process.cwd.c_str()) != 0) pod::throw_errno("chdir", process.cwd);
     ::clearenv();
