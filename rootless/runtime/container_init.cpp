@@ -127,12 +127,22 @@ void run_stage1(const InitContext& c, SyncSocket& sync) {
       if (ns.type == NamespaceType::pid) enter_namespace(ns);
     }
     // Always a child: a new or joined pid namespace applies to children only, and stage 1
-    // must exit so the init is parented by the runtime (a subreaper).
+    // must exit so the init is parented by the runtime (a subreaper). The init shares the
+    // sync socket: it waits until its pid has gone out, so the runtime reads init_pid first.
+    int gate[2];
+    if (::pipe2(gate, O_CLOEXEC) != 0) throw_errno("pipe");
     const pid_t init = ::fork();
     if (init < 0) throw_errno("fork the container's init");
-    if (init == 0) run_init(c, sync);
+    if (init == 0) {
+      ::close(gate[1]);
+      char go = 0;
+      while (::read(gate[0], &go, 1) < 0 && errno == EINTR) {
+      }
+      ::close(gate[0]);
+      run_init(c, sync);
+    }
     sync.send(SyncKind::init_pid, init);
-    _exit(0);
+    _exit(0);  // closes the gate: the init goes on
   } catch (const std::exception& e) {
     try {
       sync.send(SyncKind::error, 0, e.what());

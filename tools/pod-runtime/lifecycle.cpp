@@ -72,12 +72,21 @@ int run_container(const RuntimeGlobals& g, const CreateFlags& f) {
   }
   const auto store = runtime_store(g);
   const auto created = rootless::runtime::create_container(store, f.id, options);
-  UniqueFd master = relay ? console->take_master() : UniqueFd();
-  g_forward_to = created.pid;
-  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2}) ::signal(sig, forward);
-  rootless::runtime::start_container(store, f.id);
-  if (master) relay_session(master.get());
-  const int code = rootless::runtime::wait_container(created.pid);
+  int code = 0;
+  try {
+    UniqueFd master = relay ? console->take_master() : UniqueFd();
+    g_forward_to = created.pid;
+    for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2}) ::signal(sig, forward);
+    rootless::runtime::start_container(store, f.id);
+    if (master) relay_session(master.get());
+    code = rootless::runtime::wait_container(created.pid);
+  } catch (...) {
+    // Nothing of a run that failed half-way stays behind: no parked init, no state.
+    ::kill(created.pid, SIGKILL);
+    rootless::runtime::wait_container(created.pid);
+    rootless::runtime::delete_container(store, f.id);
+    throw;
+  }
   rootless::runtime::delete_container(store, f.id);
   return code;
 }
