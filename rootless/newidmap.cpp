@@ -71,6 +71,11 @@ void write_map_with_helper(const std::string& helper, pid_t pid, const std::vect
   }
 }
 
+void write_maps_as_root(pid_t pid, const std::vector<IdMapEntry>& uids, const std::vector<IdMapEntry>& gids) {
+  write_proc_file(pid, "uid_map", format_id_map(uids));
+  write_proc_file(pid, "gid_map", format_id_map(gids));
+}
+
 void write_single_id_maps(pid_t pid, const IdMapEntry& uid, const IdMapEntry& gid) {
   // An unprivileged writer may map only its own ids, and only after denying setgroups.
   write_proc_file(pid, "setgroups", "deny");

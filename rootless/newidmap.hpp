@@ -18,6 +18,10 @@ std::string find_privileged_helper(const std::string& name);
 // Runs `helper` (newuidmap or newgidmap) for `pid`; a failure quotes the helper's output.
 void write_map_with_helper(const std::string& helper, pid_t pid, const std::vector<IdMapEntry>& map);
 
+// As root (on the host, or in a user namespace whose ids cover the maps): writes the maps
+// directly, setgroups left allowed; the kernel checks them against the writer's namespace.
+void write_maps_as_root(pid_t pid, const std::vector<IdMapEntry>& uids, const std::vector<IdMapEntry>& gids);
+
 // The single-id fallback: writes "deny" to setgroups and the one-line maps directly.
 void write_single_id_maps(pid_t pid, const IdMapEntry& uid, const IdMapEntry& gid);
 

@@ -38,13 +38,18 @@ bool is_own_single(const std::vector<IdMapping>& m, std::uint32_t own) {
   return m.size() == 1 && m[0].host_id == own && m[0].size == 1;
 }
 
-// Maps a single range of the caller's own ids directly (allowed unprivileged after denying
-// setgroups); anything else needs the setuid helpers, which check /etc/subuid.
+// Root (also root in pod's user namespace, nesting a container's namespace in it) writes the
+// maps directly; so does a user mapping only its own id (after denying setgroups); anything
+// else needs the setuid helpers, which check /etc/subuid.
 void write_maps(pid_t pid, const core::oci::LinuxSpec& linux) {
   if (linux.uid_mappings.empty() || linux.gid_mappings.empty()) {
     throw Error("a new user namespace needs linux.uidMappings and linux.gidMappings", ErrorKind::invalid_input);
   }
-  if (::geteuid() != 0 && is_own_single(linux.uid_mappings, ::geteuid()) &&
+  if (::geteuid() == 0) {
+    write_maps_as_root(pid, to_entries(linux.uid_mappings), to_entries(linux.gid_mappings));
+    return;
+  }
+  if (is_own_single(linux.uid_mappings, ::geteuid()) &&
       is_own_single(linux.gid_mappings, ::getegid())) {
     write_single_id_maps(pid, to_entries(linux.uid_mappings)[0], to_entries(linux.gid_mappings)[0]);
     return;
@@ -144,6 +149,9 @@ core::oci::RuntimeSpec load_bundle_spec(const std::string& bundle) {
   if (!spec.process) throw Error(quote(path) + " has no `process`: nothing to run", ErrorKind::invalid_input);
   if (spec.linux_spec && spec.linux_spec->resources) check_no_limits(*spec.linux_spec->resources);
   with_context(quote(path), [&] { check_sysctls(spec); });
+  // No LSM support: the labels are not applied (as crun without apparmor/selinux built in).
+  if (!spec.process->apparmor_profile.empty()) log::debug("process.apparmorProfile ignored: no AppArmor support");
+  if (!spec.process->selinux_label.empty()) log::debug("process.selinuxLabel ignored: no SELinux support");
   return spec;
 }
 

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <optional>
@@ -41,20 +42,33 @@ struct JoinedNamespace {
   UniqueFd fd;
 };
 
+UniqueFd open_namespace_of(pid_t pid, NamespaceType type) {
+  const std::string path = "/proc/" + std::to_string(pid) + "/ns/" + proc_ns_name(type);
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) throw_errno("open the container's namespace", path);
+  return fd;
+}
+
+bool same_file(int a, int b) {
+  struct stat sa {}, sb {};
+  return ::fstat(a, &sa) == 0 && ::fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 // The init's namespaces, opened now (while its pid is known to be the init: checked after),
-// in the order to join them: user first, pid last.
+// in the order to join them: user first, pid last. The user namespace is joined whenever it
+// is not the caller's, listed or not: a container started inside another user namespace (pod's,
+// as engines do) has its other namespaces owned by it.
 std::vector<JoinedNamespace> open_namespaces(const StateStore& store, const ContainerState& state,
                                              const core::oci::RuntimeSpec& spec) {
   std::vector<JoinedNamespace> out;
+  UniqueFd user = open_namespace_of(state.pid, NamespaceType::user);
+  const UniqueFd own_user(::open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC));
+  if (!own_user || !same_file(user.get(), own_user.get())) out.push_back({NamespaceType::user, std::move(user)});
   if (!spec.linux_spec) return out;
-  for (int pass = 0; pass < 3; ++pass) {
+  for (int pass = 1; pass < 3; ++pass) {
     for (const auto& ns : spec.linux_spec->namespaces) {
       const int rank = ns.type == NamespaceType::user ? 0 : ns.type == NamespaceType::pid ? 2 : 1;
-      if (rank != pass) continue;
-      const std::string path = "/proc/" + std::to_string(state.pid) + "/ns/" + proc_ns_name(ns.type);
-      UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-      if (!fd) throw_errno("open the container's namespace", path);
-      out.push_back({ns.type, std::move(fd)});
+      if (rank == pass) out.push_back({ns.type, open_namespace_of(state.pid, ns.type)});
     }
   }
   if (store.status(state) == Status::stopped) {
