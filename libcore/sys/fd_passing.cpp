@@ -1,5 +1,6 @@
 #include "libcore/sys/fd_passing.hpp"
 
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -23,10 +24,22 @@ sockaddr_un address_of(const std::string& path) {
   return addr;
 }
 
-UniqueFd stream_socket() {
-  UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+UniqueFd unix_socket(int type) {
+  UniqueFd fd(::socket(AF_UNIX, type | SOCK_CLOEXEC, 0));
   if (!fd) throw_errno("socket");
   return fd;
+}
+
+// sun_path holds 107 bytes: a longer path is reached through its directory's fd
+// ("/proc/self/fd/N/name"), held open while `fn` binds or connects.
+template <class Fn>
+void with_address(const std::string& path, Fn&& fn) {
+  if (path.size() < sizeof(sockaddr_un::sun_path)) return fn(address_of(path));
+  const auto slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
+  const UniqueFd dir_fd(::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!dir_fd) throw_errno("open the directory of socket", path);
+  fn(address_of("/proc/self/fd/" + std::to_string(dir_fd.get()) + "/" + path.substr(slash + 1)));
 }
 
 // One iovec of payload and room for one descriptor: the message both directions use.
@@ -77,19 +90,21 @@ UniqueFd receive_fd(int socket) {
   throw Error("a message without a file descriptor arrived where one was expected");
 }
 
-UniqueFd connect_unix(const std::string& path) {
-  const sockaddr_un addr = address_of(path);
-  UniqueFd fd = stream_socket();
-  while (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
-    if (errno != EINTR) throw_errno("connect to", path);
-  }
+UniqueFd connect_unix(const std::string& path, int type) {
+  UniqueFd fd = unix_socket(type);
+  with_address(path, [&](const sockaddr_un& addr) {
+    while (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
+      if (errno != EINTR) throw_errno("connect to", path);
+    }
+  });
   return fd;
 }
 
-UniqueFd listen_unix(const std::string& path) {
-  const sockaddr_un addr = address_of(path);
-  UniqueFd fd = stream_socket();
-  if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) throw_errno("bind", path);
+UniqueFd listen_unix(const std::string& path, int type) {
+  UniqueFd fd = unix_socket(type);
+  with_address(path, [&](const sockaddr_un& addr) {
+    if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) throw_errno("bind", path);
+  });
   if (::listen(fd.get(), 16) != 0) throw_errno("listen on", path);
   return fd;
 }

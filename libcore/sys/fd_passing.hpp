@@ -14,9 +14,10 @@ void send_fd(int socket, int fd, const std::string& name);
 // one or sent something else.
 UniqueFd receive_fd(int socket);
 
-// A connected SOCK_STREAM socket to the unix socket at `path`. Throws Error naming the path.
-UniqueFd connect_unix(const std::string& path);
-// A listening SOCK_STREAM socket bound to `path` (which must not exist).
-UniqueFd listen_unix(const std::string& path);
+// A connected socket (SOCK_STREAM unless `type` says otherwise) to the unix socket at `path`,
+// of any length. Throws Error naming the path.
+UniqueFd connect_unix(const std::string& path, int type = 1 /* SOCK_STREAM */);
+// A listening socket bound to `path` (which must not exist), of any length.
+UniqueFd listen_unix(const std::string& path, int type = 1 /* SOCK_STREAM */);
 
 }  // namespace pod

@@ -10,6 +10,8 @@
 
 #include "libcore/sys/error.hpp"
 #include "libcore/sys/fd.hpp"
+#include "libcore/sys/files.hpp"
+#include "libcore/version.hpp"
 
 extern char** environ;
 
@@ -79,6 +81,43 @@ bool is_process_alive(int pid) {
 
 std::string describe_exit(const CommandResult& r) {
   return r.signal ? "killed by signal " + std::to_string(r.signal) : "exit code " + std::to_string(r.exit_code);
+}
+
+std::uint64_t process_start_ticks(int pid) {
+  const auto text = try_read_file("/proc/" + std::to_string(pid) + "/stat", 4096);
+  if (!text) return 0;
+  // The name (field 2) may hold spaces and parentheses: count from after the last ')'.
+  const auto paren = text->rfind(')');
+  if (paren == std::string::npos) return 0;
+  std::size_t pos = paren + 2;
+  for (int field = 3; field < 22; ++field) {
+    pos = text->find(' ', pos);
+    if (pos == std::string::npos) return 0;
+    ++pos;
+  }
+  return std::strtoull(text->c_str() + pos, nullptr, 10);
+}
+
+}  // namespace pod
+
+namespace pod {
+
+std::string self_executable() {
+  char buf[4096];
+  const ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0) throw_errno("readlink", "/proc/self/exe");
+  return std::string(buf, static_cast<std::size_t>(n));
+}
+
+std::string find_helper_binary(const std::string& name) {
+  const std::string self = self_executable();
+  const std::string dir = self.substr(0, self.rfind('/'));
+  const std::string candidates[] = {dir + "/" + name, dir + "/../libexec/pod/" + name, std::string(kLibexecDir) + "/" + name};
+  for (const auto& c : candidates) {
+    if (::access(c.c_str(), X_OK) == 0) return c;
+  }
+  throw Error("helper " + quote(name) + " not found next to " + quote(self) + " nor in " + quote(kLibexecDir) +
+              " (is pod installed completely?)");
 }
 
 }  // namespace pod

@@ -2,6 +2,7 @@
 // safe to call from a multi-threaded process.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -21,7 +22,23 @@ CommandResult run_command(const std::vector<std::string>& argv);
 // counts as gone.
 bool is_process_alive(int pid);
 
+// Field 22 of /proc/PID/stat, its start time in clock ticks (0 when gone): tells a process
+// from a later one that got its pid.
+std::uint64_t process_start_ticks(int pid);
+
 // "exit code N" or "killed by signal N", for messages.
 std::string describe_exit(const CommandResult& r);
+
+}  // namespace pod
+
+namespace pod {
+
+// A helper program of pod's (pod-runtime, pod-monitor, …): next to the running binary (a build
+// tree), in ../libexec/pod from it (an installed prefix), or in the configured libexec dir.
+// Throws Error naming the places looked at.
+std::string find_helper_binary(const std::string& name);
+
+// The running binary's path (/proc/self/exe).
+std::string self_executable();
 
 }  // namespace pod

@@ -15,6 +15,7 @@
 #include "libcore/sys/error.hpp"
 #include "libcore/sys/files.hpp"
 #include "libcore/sys/log.hpp"
+#include "libcore/sys/process.hpp"
 #include "rootless/newidmap.hpp"
 #include "libcore/sys/fd_passing.hpp"
 #include "rootless/runtime/container_init.hpp"
@@ -181,7 +182,7 @@ ContainerState create_container(const StateStore& store, const std::string& id, 
     console.reset();
     ContainerState state{id, bundle, 0, 0, storage::now_rfc3339(), spec.annotations};
     state.pid = drive_setup(runtime_end, stage1, spec, state);
-    state.pid_start_time = process_start_time(state.pid);
+    state.pid_start_time = process_start_ticks(state.pid);
     store.save(state);
     if (!options.pid_file.empty()) write_file_atomic(options.pid_file, std::to_string(state.pid));
     log::debug("container " + id + ": created, init pid " + std::to_string(state.pid));

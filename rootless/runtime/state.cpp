@@ -89,23 +89,9 @@ std::vector<std::string> StateStore::ids() const {
 
 void StateStore::remove(const std::string& id) const { remove_tree(dir(id)); }
 
-std::uint64_t process_start_time(pid_t pid) {
-  const auto text = try_read_file("/proc/" + std::to_string(pid) + "/stat", 4096);
-  if (!text) return 0;
-  const auto paren = text->rfind(')');
-  if (paren == std::string::npos) return 0;
-  // Fields after the name: state is field 3; start time is field 22.
-  std::size_t pos = paren + 2;
-  for (int field = 3; field < 22; ++field) {
-    pos = text->find(' ', pos);
-    if (pos == std::string::npos) return 0;
-    ++pos;
-  }
-  return std::strtoull(text->c_str() + pos, nullptr, 10);
-}
 
 Status StateStore::status(const ContainerState& s) const {
-  if (s.pid <= 0 || !is_process_alive(s.pid) || process_start_time(s.pid) != s.pid_start_time) return Status::stopped;
+  if (s.pid <= 0 || !is_process_alive(s.pid) || process_start_ticks(s.pid) != s.pid_start_time) return Status::stopped;
   return ::access(fifo(s.id).c_str(), F_OK) == 0 ? Status::created : Status::running;
 }
 

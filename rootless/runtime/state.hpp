@@ -52,8 +52,6 @@ class StateStore {
 };
 
 void check_container_id(const std::string& id);
-// Field 22 of /proc/PID/stat, 0 when the process does not exist.
-std::uint64_t process_start_time(pid_t pid);
 
 // {"ociVersion", "id", "status", "pid", "bundle", "annotations"} as the runtime spec defines it.
 std::string state_json(const ContainerState& state, Status status);

@@ -11,6 +11,7 @@ namespace {
 void add_global_flags(CLI::App& app, pod::tools::GlobalOptions& global) {
   app.add_option("--root", global.root, "path to the store (default: per-user data dir, /var/lib/pod as root)");
   app.add_option("--runroot", global.runroot, "path to runtime state (default: $XDG_RUNTIME_DIR/pod, /run/pod as root)");
+  app.add_option("--storage-driver", global.storage_driver, "overlay or fuse-overlayfs (default: the best that works here)");
   app.add_option("--log-level", global.log_level, "log messages at and above: debug, info, warn, error, fatal, panic")
       ->check([](const std::string& v) {
         return pod::log::parse_level(v) ? std::string() : "unknown log level `" + v + "`";
@@ -33,8 +34,13 @@ int main(int argc, char** argv) {
   pod::tools::add_images_verb(app, "images", global, state);
   pod::tools::add_rmi_verb(app, "rmi", global, state);
   pod::tools::add_tag_verb(app, "tag", global, state);
-  pod::tools::add_image_inspect_verb(app, "inspect", global, state);
   pod::tools::add_image_group(app, global, state);
+  pod::tools::add_run_verbs(app, global, state);
+  pod::tools::add_container_query_verbs(app, global, state, false);
+  pod::tools::add_container_signal_verbs(app, global, state);
+  pod::tools::add_container_rm_verbs(app, global, state, false);
+  pod::tools::add_exec_verb(app, global, state);
+  pod::tools::add_container_group(app, global, state);
   pod::tools::add_login_verb(app, state);
   pod::tools::add_logout_verb(app, state);
   return pod::tools::run_tool(app, state, argc, argv);

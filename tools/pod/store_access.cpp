@@ -10,6 +10,16 @@ namespace pod::tools {
 
 OpenedStore open_store(const GlobalOptions& global, const RunState& state) {
   rootless::ensure_userns(state.argv);
+  return open_store_in_place(global);
+}
+
+std::string runroot_of(const GlobalOptions& global) {
+  if (!global.runroot.empty()) return global.runroot;
+  const bool rootless = rootless::is_rootless();
+  return storage::default_store_paths(rootless ? rootless::invoking_uid() : 0, process_env).runroot;
+}
+
+OpenedStore open_store_in_place(const GlobalOptions& global) {
   const bool rootless = rootless::is_rootless();
   storage::StorePaths paths = storage::default_store_paths(rootless ? rootless::invoking_uid() : 0, process_env);
   if (!global.root.empty()) paths.root = global.root;

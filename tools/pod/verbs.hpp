@@ -17,6 +17,7 @@ struct GlobalOptions {
   std::string root;
   std::string runroot;
   std::string log_level = "warn";
+  std::string storage_driver;  // forced, or empty: probe
 };
 
 void add_version_verb(CLI::App& app, RunState& state);
@@ -30,6 +31,14 @@ void add_image_inspect_verb(CLI::App& parent, const char* name, const GlobalOpti
 void add_image_prune_verb(CLI::App& parent, const GlobalOptions& global, RunState& state);
 void add_login_verb(CLI::App& app, RunState& state);
 void add_logout_verb(CLI::App& app, RunState& state);
+// Containers: create, run, start; ps, inspect, logs, wait; stop, kill; rm, prune; exec.
+void add_run_verbs(CLI::App& app, const GlobalOptions& global, RunState& state);
+void add_container_query_verbs(CLI::App& app, const GlobalOptions& global, RunState& state, bool in_group);
+void add_container_signal_verbs(CLI::App& app, const GlobalOptions& global, RunState& state);
+void add_container_rm_verbs(CLI::App& app, const GlobalOptions& global, RunState& state, bool with_prune);
+// `pod container …`: the container verbs again, and prune.
+void add_container_group(CLI::App& app, const GlobalOptions& global, RunState& state);
+void add_exec_verb(CLI::App& app, const GlobalOptions& global, RunState& state);
 // `pod image …`: the image verbs again under their podman group names.
 void add_image_group(CLI::App& app, const GlobalOptions& global, RunState& state);
 

@@ -1,0 +1,145 @@
+#include "rootless/container/engine.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <nlohmann/json.hpp>
+
+#include "libcore/sys/files.hpp"
+#include "libcore/sys/log.hpp"
+#include "libcore/sys/process.hpp"
+#include "rootless/container/rootfs_mount.hpp"
+#include "rootless/monitor/attach_protocol.hpp"
+#include "storage/container_status.hpp"
+#include "storage/image_store.hpp"
+#include "storage/layer_store.hpp"
+
+namespace pod::rootless::container {
+namespace {
+
+std::vector<std::string> layer_dirs(const Engine& engine, const storage::ContainerRecord& record) {
+  const auto image = storage::ImageStore(*engine.store).get(record.image_id);
+  if (!image) {
+    throw StartFailure("the image " + record.image_id.substr(0, 12) + " of container " + record.name + " is gone", 125);
+  }
+  const storage::LayerStore layers(*engine.store);
+  std::vector<std::string> out;
+  for (auto it = image->layers.rbegin(); it != image->layers.rend(); ++it) out.push_back(layers.diff_dir(*it));
+  return out;
+}
+
+bool is_mount_point(const std::string& path) {
+  struct stat here {}, parent {};
+  return ::stat(path.c_str(), &here) == 0 && ::stat((path + "/..").c_str(), &parent) == 0 && here.st_dev != parent.st_dev;
+}
+
+// Forks twice so the monitor is in its own session and no child of pod; `ready` is its end
+// of the report pipe.
+void spawn_monitor(const std::vector<std::string>& argv, int ready) {
+  const pid_t child = ::fork();
+  if (child < 0) throw_errno("fork the monitor");
+  if (child == 0) {
+    ::setsid();
+    if (::fork() != 0) _exit(0);
+    const int null = ::open("/dev/null", O_RDWR);
+    for (int fd = 0; fd <= 2; ++fd) ::dup2(null, fd);
+    ::fcntl(ready, F_SETFD, 0);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execv(args[0], args.data());
+    _exit(127);
+  }
+  int status = 0;
+  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+}
+
+std::string read_line(int fd) {
+  std::string out;
+  char c;
+  while (out.size() < 65536) {
+    const ssize_t n = ::read(fd, &c, 1);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0 || c == '\n') break;
+    out.push_back(c);
+  }
+  return out;
+}
+
+int exit_code_for(int runtime_code, const std::string& message) {
+  if (runtime_code == 127 || message.find("not found") != std::string::npos) return 127;
+  if (runtime_code == 126 || message.find("ermission denied") != std::string::npos) return 126;
+  return 125;
+}
+
+std::vector<std::string> monitor_argv(const Engine& engine, const storage::ContainerRecord& record,
+                                      const std::string& dir, int ready) {
+  std::vector<std::string> argv = {find_helper_binary("pod-monitor"),
+                                   "--id", record.id,
+                                   "--bundle", dir,
+                                   "--runtime", record.runtime.empty() ? find_helper_binary("pod-runtime") : record.runtime,
+                                   "--runtime-root", engine.runtime_root(),
+                                   "--attach-socket", monitor::attach_socket_path(engine.runroot, record.id),
+                                   "--ready-fd", std::to_string(ready)};
+  if (record.tty) argv.insert(argv.end(), {"--terminal", "--console-socket", monitor::console_socket_path(engine.runroot, record.id)});
+  if (record.interactive) argv.push_back("--stdin");
+  if (record.remove) {
+    std::vector<std::string> rm = engine.pod_argv;
+    rm.insert(rm.end(), {"rm", "--force", record.id});
+    argv.insert(argv.end(), {"--exit-command", nlohmann::json(rm).dump()});
+  }
+  return argv;
+}
+
+}  // namespace
+
+void write_userdata(const std::string& dir, const std::string& hostname, bool host_network) {
+  std::string hosts = "127.0.0.1\tlocalhost localhost.localdomain\n::1\tlocalhost localhost.localdomain\n";
+  if (host_network) hosts = try_read_file("/etc/hosts", 1u << 20).value_or(hosts);
+  hosts += "127.0.1.1\t" + hostname + "\n";
+  write_file_atomic(dir + "/hosts", hosts);
+  write_file_atomic(dir + "/hostname", hostname + "\n");
+  write_file_atomic(dir + "/resolv.conf", try_read_file("/etc/resolv.conf", 1u << 20).value_or(""));
+}
+
+void mount_container_root(const Engine& engine, const storage::ContainerRecord& record) {
+  const std::string dir = storage::ContainerStore(*engine.store).dir(record.id);
+  for (const char* sub : {"/upper", "/work", "/merged"}) make_dirs(dir + sub, 0700);
+  if (is_mount_point(dir + "/merged")) return;
+  mount_rootfs(record.driver, layer_dirs(engine, record), dir + "/upper", dir + "/work", dir + "/merged", engine.rootless);
+}
+
+pid_t prepare_container(const Engine& engine, const storage::ContainerRecord& record) {
+  const std::string dir = storage::ContainerStore(*engine.store).dir(record.id);
+  storage::clear_run_state(dir);
+  mount_container_root(engine, record);
+  make_dirs(engine.runroot + "/sockets", 0700);
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) throw_errno("pipe");
+  UniqueFd read_end(fds[0]);
+  UniqueFd write_end(fds[1]);
+  spawn_monitor(monitor_argv(engine, record, dir, write_end.get()), write_end.get());
+  write_end.reset();
+  const std::string line = read_line(read_end.get());
+  if (line.rfind("ok ", 0) == 0) return static_cast<pid_t>(std::stol(line.substr(3)));
+  if (line.rfind("error ", 0) == 0) {
+    const auto space = line.find(' ', 6);
+    const int code = std::atoi(line.substr(6, space - 6).c_str());
+    const std::string message = space == std::string::npos ? "" : line.substr(space + 1);
+    throw StartFailure(message, exit_code_for(code, message));
+  }
+  throw StartFailure("the monitor of " + record.name + " exited without a word", 125);
+}
+
+void start_prepared(const Engine& engine, const storage::ContainerRecord& record) {
+  const std::string runtime = record.runtime.empty() ? find_helper_binary("pod-runtime") : record.runtime;
+  const auto r = run_command({runtime, "--root", engine.runtime_root(), "start", record.id});
+  if (r.exit_code != 0) throw StartFailure("starting " + record.name + ": " + quote_untrusted(r.output, 400), 125);
+  storage::write_started(storage::ContainerStore(*engine.store).dir(record.id));
+}
+
+}  // namespace pod::rootless::container

@@ -1,0 +1,57 @@
+// The OCI config.json of a `pod create`/`pod run` container: the image's config merged with
+// the flags exactly as Docker and Podman merge them, and Podman's defaults for the rest
+// (mounts, masked and read-only paths, the rootless capability set, rlimits, a seccomp
+// profile). Pure except for reading the container's /etc/passwd and /etc/group (for -u) from
+// its root filesystem, safely (never following a link out of it).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "libcore/oci/image_config.hpp"
+#include "libcore/oci/runtime_spec.hpp"
+
+namespace pod::rootless::container {
+
+struct BindMount {
+  std::string source;       // absolute host path (bind) or empty (tmpfs)
+  std::string destination;  // absolute, in the container
+  std::string type = "bind";
+  std::vector<std::string> options;  // ro, rw, nosuid, size=…
+};
+
+struct RunSettings {
+  core::oci::ContainerConfig image;        // the image's config ("config" of the image JSON)
+  std::vector<std::string> command;        // args after the image name: replace Cmd
+  std::optional<std::string> entrypoint;   // --entrypoint: a string, or a JSON array
+  std::vector<std::string> env;            // KEY=value from --env-file then -e, in order
+  std::string workdir;                     // -w
+  std::string user;                        // -u: name|uid[:group|gid]
+  std::string hostname;                    // the container's (default: 12 digits of the id)
+  bool tty = false;
+  bool read_only = false;
+  bool no_new_privileges = false;
+  bool seccomp = true;                     // false: --security-opt seccomp=unconfined
+  std::vector<std::string> cap_add;        // CAP_X or X; "ALL"
+  std::vector<std::string> cap_drop;
+  std::vector<BindMount> mounts;           // -v, --mount, --tmpfs
+  bool host_network = false;               // --network host
+  bool single_id = false;                  // the user namespace maps one id: no gid=5 on devpts
+  std::string rootfs;                      // the mounted root filesystem
+  std::string userdata;                    // directory with hosts, hostname, resolv.conf
+  std::string init_path;                   // --init: the reaper to bind in and run first
+};
+
+// Throws Error(invalid_input) for what cannot be run: no command at all, an unknown
+// capability, a user the image does not know by name.
+core::oci::RuntimeSpec build_runtime_spec(const RunSettings& settings);
+
+// "a b" → ["a", "b"] is not how Docker splits --entrypoint: a string is one word, a JSON
+// array is the words.
+std::vector<std::string> parse_entrypoint(const std::string& text);
+
+// Podman's rootless default capability set.
+const std::vector<std::string>& default_capabilities();
+
+}  // namespace pod::rootless::container

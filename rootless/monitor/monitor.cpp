@@ -1,0 +1,323 @@
+#include "rootless/monitor/monitor.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+#include "libcore/sys/error.hpp"
+#include "libcore/sys/fd_passing.hpp"
+#include "libcore/sys/files.hpp"
+#include "libcore/sys/process.hpp"
+#include "libcore/sys/terminal.hpp"
+#include "rootless/monitor/attach_protocol.hpp"
+#include "rootless/monitor/container_log.hpp"
+#include "storage/container_status.hpp"
+
+namespace pod::rootless::monitor {
+namespace {
+
+struct Pipe {
+  UniqueFd read;
+  UniqueFd write;
+};
+
+Pipe make_pipe() {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) throw_errno("pipe");
+  return {UniqueFd(fds[0]), UniqueFd(fds[1])};
+}
+
+void set_nonblocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK); }
+
+// SIGCHLD as a readable fd.
+UniqueFd child_signal_fd() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGCHLD);
+  ::sigprocmask(SIG_BLOCK, &set, nullptr);
+  UniqueFd fd(::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
+  if (!fd) throw_errno("signalfd");
+  return fd;
+}
+
+void report(int ready_fd, const std::string& line) {
+  if (ready_fd < 0) return;
+  [[maybe_unused]] auto n = ::write(ready_fd, line.data(), line.size());
+}
+
+// The runtime's last error, from its --log file (JSON lines).
+std::string runtime_error(const std::string& log_path) {
+  const auto text = try_read_file(log_path, 1u << 20).value_or("");
+  std::string message;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    try {
+      const auto j = nlohmann::json::parse(text.substr(start, end - start));
+      if (j.value("level", "") == "error") message = j.value("msg", "");
+    } catch (const nlohmann::json::exception&) {
+    }
+    start = end + 1;
+  }
+  return message.empty() ? "the OCI runtime failed without a message" : message;
+}
+
+class Monitor {
+ public:
+  explicit Monitor(const MonitorOptions& o) : o_(o), log_(o.bundle + "/ctr.log") {}
+
+  int run() {
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    ::signal(SIGPIPE, SIG_IGN);
+    sigchld_ = child_signal_fd();
+    ::unlink(o_.attach_socket.c_str());
+    attach_ = listen_unix(o_.attach_socket, SOCK_SEQPACKET);
+    if (!create()) return 1;
+    loop();
+    finish();
+    return 0;
+  }
+
+ private:
+  // Runs `runtime create`; on success the init's pid is known and reported.
+  bool create() {
+    UniqueFd console_listener;
+    Pipe in, out, err;
+    if (o_.terminal) {
+      ::unlink(o_.console_socket.c_str());
+      console_listener = listen_unix(o_.console_socket);
+    } else {
+      if (o_.keep_stdin) in = make_pipe();
+      out = make_pipe();
+      err = make_pipe();
+    }
+    const std::string runtime_log = o_.bundle + "/runtime.log";
+    ::unlink(runtime_log.c_str());
+    std::vector<std::string> argv = {o_.runtime, "--root", o_.runtime_root, "--log", runtime_log, "--log-format",
+                                     "json", "create", "--bundle", o_.bundle, "--pid-file", o_.bundle + "/init.pid"};
+    if (o_.terminal) argv.insert(argv.end(), {"--console-socket", o_.console_socket});
+    argv.push_back(o_.id);
+    const pid_t runtime = spawn(argv, in.read.get(), out.write.get(), err.write.get());
+    in.read.reset();
+    out.write.reset();
+    err.write.reset();
+    if (o_.terminal) master_ = accept_master(console_listener.get(), runtime);
+    const int rc = wait_for(runtime);
+    if (rc != 0) {
+      report(o_.ready_fd, "error " + std::to_string(rc) + " " + runtime_error(runtime_log) + "\n");
+      return false;
+    }
+    const auto pid_text = try_read_file(o_.bundle + "/init.pid", 64).value_or("0");
+    init_ = static_cast<pid_t>(std::stol(pid_text));
+    storage::write_init_info(o_.bundle, {init_, process_start_ticks(init_), ::getpid()});
+    stdin_ = std::move(in.write);
+    stdout_ = std::move(out.read);
+    stderr_ = std::move(err.read);
+    report(o_.ready_fd, "ok " + std::to_string(init_) + "\n");
+    ::close(o_.ready_fd);
+    return true;
+  }
+
+  pid_t spawn(const std::vector<std::string>& argv, int in, int out, int err) {
+    const pid_t pid = ::fork();
+    if (pid < 0) throw_errno("fork the runtime");
+    if (pid == 0) {
+      const int null = ::open("/dev/null", O_RDWR);
+      ::dup2(in >= 0 ? in : null, 0);
+      ::dup2(out >= 0 ? out : null, 1);
+      ::dup2(err >= 0 ? err : null, 2);
+      std::vector<char*> args;
+      for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+      args.push_back(nullptr);
+      sigset_t none;
+      sigemptyset(&none);
+      ::sigprocmask(SIG_SETMASK, &none, nullptr);
+      ::execv(args[0], args.data());
+      _exit(127);
+    }
+    return pid;
+  }
+
+  // The runtime sends the pty master while `create` runs; it may also fail before that.
+  UniqueFd accept_master(int listener, pid_t runtime) {
+    for (;;) {
+      pollfd p[2] = {{listener, POLLIN, 0}, {sigchld_.get(), POLLIN, 0}};
+      if (::poll(p, 2, -1) < 0 && errno != EINTR) throw_errno("poll");
+      if (p[0].revents & POLLIN) {
+        const UniqueFd conn(::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC));
+        if (conn) return receive_fd(conn.get());
+      }
+      if ((p[1].revents & POLLIN) && exited(runtime)) return {};
+    }
+  }
+
+  bool exited(pid_t pid) {
+    int status = 0;
+    const pid_t r = ::waitpid(pid, &status, WNOHANG);
+    if (r == pid) {
+      runtime_status_ = status;
+      runtime_reaped_ = true;
+    }
+    return runtime_reaped_;
+  }
+
+  int wait_for(pid_t pid) {
+    int status = runtime_status_;
+    if (!runtime_reaped_) {
+      while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      }
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+
+  void broadcast(Frame kind, const char* data, std::size_t size) {
+    std::string frame(1, static_cast<char>(kind));
+    frame.append(data, size);
+    for (auto& c : clients_) {
+      if (c && ::send(c.get(), frame.data(), frame.size(), MSG_NOSIGNAL | MSG_DONTWAIT) < 0 && errno != EAGAIN) c.reset();
+    }
+  }
+
+  // Copies what `fd` has into the log and to the clients; false at end of file.
+  bool pump(UniqueFd& fd, Frame kind) {
+    char buf[16384];
+    const ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) return true;
+    if (n <= 0) {
+      fd.reset();
+      return false;
+    }
+    log_.write(kind == Frame::stderr_data ? "stderr" : "stdout", std::string_view(buf, static_cast<std::size_t>(n)));
+    broadcast(kind, buf, static_cast<std::size_t>(n));
+    return true;
+  }
+
+  void client_input(UniqueFd& client) {
+    char buf[kMaxFrame];
+    const ssize_t n = ::recv(client.get(), buf, sizeof buf, MSG_DONTWAIT);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) return;
+    if (n <= 0) {
+      client.reset();
+      return;
+    }
+    const auto kind = static_cast<Frame>(buf[0]);
+    const int input = master_ ? master_.get() : stdin_.get();
+    if (kind == Frame::stdin_data && input >= 0) {
+      [[maybe_unused]] auto w = ::write(input, buf + 1, static_cast<std::size_t>(n - 1));
+    } else if (kind == Frame::stdin_eof && !master_) {
+      stdin_.reset();
+    } else if (kind == Frame::resize && master_ && n >= 5) {
+      std::uint16_t rows = 0, cols = 0;
+      std::memcpy(&rows, buf + 1, 2);
+      std::memcpy(&cols, buf + 3, 2);
+      winsize ws{};
+      ws.ws_row = rows;
+      ws.ws_col = cols;
+      ::ioctl(master_.get(), TIOCSWINSZ, &ws);
+    }
+  }
+
+  void reap() {
+    signalfd_siginfo info;
+    while (::read(sigchld_.get(), &info, sizeof info) > 0) {
+    }
+    int status = 0;
+    pid_t pid;
+    while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0) {
+      if (pid == init_) {
+        exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        init_done_ = true;
+      }
+    }
+  }
+
+  void loop() {
+    for (UniqueFd* fd : {&stdout_, &stderr_, &master_}) {
+      if (*fd) set_nonblocking(fd->get());
+    }
+    while (!init_done_) {
+      std::vector<pollfd> fds = {{sigchld_.get(), POLLIN, 0}, {attach_.get(), POLLIN, 0},
+                                 {stdout_.get(), POLLIN, 0},  {stderr_.get(), POLLIN, 0},
+                                 {master_.get(), POLLIN, 0}};
+      for (auto& c : clients_) fds.push_back({c.get(), POLLIN, 0});
+      if (::poll(fds.data(), fds.size(), -1) < 0) {
+        if (errno == EINTR) continue;
+        throw_errno("poll");
+      }
+      if (fds[0].revents) reap();
+      if (fds[1].revents & POLLIN) {
+        UniqueFd c(::accept4(attach_.get(), nullptr, nullptr, SOCK_CLOEXEC));
+        if (c) clients_.push_back(std::move(c));
+      }
+      if (fds[2].revents) pump(stdout_, Frame::stdout_data);
+      if (fds[3].revents) pump(stderr_, Frame::stderr_data);
+      if (fds[4].revents && !pump(master_, Frame::stdout_data)) master_.reset();
+      for (std::size_t i = 5; i < fds.size(); ++i) {
+        if (fds[i].revents) client_input(clients_[i - 5]);
+      }
+      std::erase_if(clients_, [](const UniqueFd& c) { return !c; });
+    }
+    // What the container wrote before it ended is still in the pipes.
+    while (stdout_ && pump(stdout_, Frame::stdout_data)) {
+      if (errno == EAGAIN) break;
+    }
+    while (stderr_ && pump(stderr_, Frame::stderr_data)) {
+      if (errno == EAGAIN) break;
+    }
+    while (master_ && pump(master_, Frame::stdout_data)) {
+      if (errno == EAGAIN) break;
+    }
+  }
+
+  void finish() {
+    storage::write_exit(o_.bundle, exit_code_);
+    const std::int32_t code = exit_code_;
+    broadcast(Frame::exit, reinterpret_cast<const char*>(&code), sizeof code);
+    clients_.clear();
+    attach_.reset();
+    ::unlink(o_.attach_socket.c_str());
+    if (!o_.console_socket.empty()) ::unlink(o_.console_socket.c_str());
+    run_and_wait({o_.runtime, "--root", o_.runtime_root, "delete", "--force", o_.id});
+    if (!o_.exit_command.empty()) run_and_wait(o_.exit_command);
+  }
+
+  void run_and_wait(const std::vector<std::string>& argv) {
+    const pid_t pid = spawn(argv, -1, -1, -1);
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+  }
+
+  const MonitorOptions& o_;
+  ContainerLog log_;
+  UniqueFd sigchld_, attach_, stdin_, stdout_, stderr_, master_;
+  std::vector<UniqueFd> clients_;
+  pid_t init_ = 0;
+  bool init_done_ = false;
+  int exit_code_ = -1;
+  int runtime_status_ = 0;
+  bool runtime_reaped_ = false;
+};
+
+}  // namespace
+
+int run_monitor(const MonitorOptions& options) {
+  try {
+    return Monitor(options).run();
+  } catch (const std::exception& e) {
+    report(options.ready_fd, std::string("error 125 pod-monitor: ") + e.what() + "\n");
+    return 1;
+  }
+}
+
+}  // namespace pod::rootless::monitor

@@ -1,0 +1,88 @@
+#include "storage/container_status.hpp"
+
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "libcore/sys/error.hpp"
+#include "libcore/sys/files.hpp"
+#include "libcore/sys/process.hpp"
+#include "storage/image_store.hpp"
+
+namespace pod::storage {
+namespace {
+
+using nlohmann::json;
+
+std::optional<json> read_json(const std::string& path) {
+  const auto text = try_read_file(path, 1u << 16);
+  if (!text) return std::nullopt;
+  try {
+    return json::parse(*text);
+  } catch (const json::exception&) {
+    return std::nullopt;  // a torn write cannot happen (atomic), a damaged file is "absent"
+  }
+}
+
+}  // namespace
+
+std::string_view to_string(ContainerStatus status) {
+  switch (status) {
+    case ContainerStatus::created: return "created";
+    case ContainerStatus::running: return "running";
+    case ContainerStatus::exited: return "exited";
+  }
+  return "unknown";
+}
+
+
+ContainerState container_state(const std::string& dir) {
+  ContainerState s;
+  if (const auto exit = read_json(dir + "/exit.json")) {
+    s.status = ContainerStatus::exited;
+    s.exit_code = exit->value("exit_code", -1);
+    s.finished_at = exit->value("finished_at", "");
+    s.started_at = try_read_file(dir + "/started", 256).value_or("");
+    return s;
+  }
+  const auto init = read_json(dir + "/init.json");
+  if (!init) return s;
+  s.started_at = try_read_file(dir + "/started", 256).value_or("");
+  s.monitor_pid = init->value("monitor_pid", 0);
+  const pid_t pid = init->value("pid", 0);
+  const bool alive = pid > 0 && is_process_alive(pid) &&
+                     process_start_ticks(pid) == init->value("start_time", std::uint64_t{0});
+  if (alive) {
+    s.pid = pid;
+    s.status = s.started_at.empty() ? ContainerStatus::created : ContainerStatus::running;
+    return s;
+  }
+  // The monitor writes exit.json right after the init ends; give it that moment.
+  if (s.monitor_pid > 0 && is_process_alive(s.monitor_pid)) {
+    s.status = ContainerStatus::running;
+    return s;
+  }
+  s.status = ContainerStatus::exited;
+  s.exit_code = -1;
+  return s;
+}
+
+void write_init_info(const std::string& dir, const InitInfo& info) {
+  write_file_atomic(dir + "/init.json",
+                    json{{"pid", info.pid}, {"start_time", info.start_time}, {"monitor_pid", info.monitor_pid}}.dump());
+}
+
+void write_started(const std::string& dir) {
+  write_file_atomic(dir + "/started", now_rfc3339());
+}
+
+void write_exit(const std::string& dir, int exit_code) {
+  write_file_atomic(dir + "/exit.json",
+                    json{{"exit_code", exit_code}, {"finished_at", now_rfc3339()}}.dump());
+}
+
+void clear_run_state(const std::string& dir) {
+  for (const char* name : {"/exit.json", "/init.json", "/started"}) ::unlink((dir + name).c_str());
+}
+
+}  // namespace pod::storage

@@ -1,0 +1,97 @@
+#include "tools/pod/container_views.hpp"
+
+#include <ctime>
+
+#include "libcore/sys/files.hpp"
+#include "tools/common/human.hpp"
+
+namespace pod::tools {
+namespace {
+
+std::string duration_text(std::time_t seconds) {
+  if (seconds < 60) return seconds <= 1 ? "1 second" : std::to_string(seconds) + " seconds";
+  if (seconds < 3600) return seconds < 120 ? "About a minute" : std::to_string(seconds / 60) + " minutes";
+  if (seconds < 86400) return seconds < 7200 ? "About an hour" : std::to_string(seconds / 3600) + " hours";
+  return std::to_string(seconds / 86400) + " days";
+}
+
+std::time_t when(const std::string& rfc3339) { return parse_rfc3339(rfc3339).value_or(std::time(nullptr)); }
+
+}  // namespace
+
+std::string status_text(const storage::ContainerState& s, const std::string& created) {
+  const std::time_t now = std::time(nullptr);
+  switch (s.status) {
+    case storage::ContainerStatus::created: return "Created";
+    case storage::ContainerStatus::running: return "Up " + duration_text(now - when(s.started_at.empty() ? created : s.started_at));
+    case storage::ContainerStatus::exited:
+      return "Exited (" + std::to_string(s.exit_code) + ") " + duration_text(now - when(s.finished_at.empty() ? created : s.finished_at)) + " ago";
+  }
+  return "Unknown";
+}
+
+nlohmann::json ps_json(const storage::ContainerRecord& r, const storage::ContainerState& s) {
+  return {{"Id", r.id},
+          {"Names", {r.name}},
+          {"Image", r.image_name},
+          {"ImageID", r.image_id},
+          {"Command", r.command},
+          {"Created", when(r.created)},
+          {"CreatedAt", r.created},
+          {"State", std::string(to_string(s.status))},
+          {"Status", status_text(s, r.created)},
+          {"Exited", s.status == storage::ContainerStatus::exited},
+          {"ExitCode", s.exit_code},
+          {"Pid", s.pid},
+          {"Labels", r.labels},
+          {"Mounts", r.mounts}};
+}
+
+nlohmann::json inspect_json(const storage::ContainerRecord& r, const storage::ContainerState& s, const std::string& dir) {
+  nlohmann::json config = nlohmann::json::object();
+  if (const auto text = try_read_file(dir + "/config.json", 4u << 20)) config = nlohmann::json::parse(*text, nullptr, false);
+  const auto process = config.value("process", nlohmann::json::object());
+  const auto args = process.value("args", std::vector<std::string>{});
+  return {{"Id", r.id},
+          {"Created", r.created},
+          {"Path", args.empty() ? "" : args.front()},
+          {"Args", args.empty() ? std::vector<std::string>{} : std::vector<std::string>(args.begin() + 1, args.end())},
+          {"State",
+           {{"Status", std::string(to_string(s.status))},
+            {"Running", s.status == storage::ContainerStatus::running},
+            {"Paused", false},
+            {"Restarting", false},
+            {"OOMKilled", false},
+            {"Dead", false},
+            {"Pid", s.pid},
+            {"ConmonPid", s.monitor_pid},
+            {"ExitCode", s.exit_code},
+            {"Error", ""},
+            {"StartedAt", s.started_at},
+            {"FinishedAt", s.finished_at}}},
+          {"Image", r.image_id},
+          {"ImageName", r.image_name},
+          {"Name", r.name},
+          {"Driver", r.driver},
+          {"OCIRuntime", r.runtime.empty() ? "pod-runtime" : r.runtime},
+          {"LogPath", dir + "/ctr.log"},
+          {"Mounts", r.mounts},
+          {"Config",
+           {{"Hostname", config.value("hostname", "")},
+            {"Env", process.value("env", std::vector<std::string>{})},
+            {"Cmd", args},
+            {"Image", r.image_name},
+            {"WorkingDir", process.value("cwd", "/")},
+            {"Labels", r.labels},
+            {"StopSignal", r.stop_signal},
+            {"StopTimeout", r.stop_timeout},
+            {"Tty", r.tty},
+            {"OpenStdin", r.interactive},
+            {"User", std::to_string(process.value("user", nlohmann::json::object()).value("uid", 0))}}},
+          {"HostConfig",
+           {{"AutoRemove", r.remove},
+            {"NetworkMode", r.network},
+            {"ReadonlyRootfs", config.value("root", nlohmann::json::object()).value("readonly", false)}}}};
+}
+
+}  // namespace pod::tools
