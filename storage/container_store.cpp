@@ -4,6 +4,7 @@
 #include <sys/random.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <array>
 #include <nlohmann/json.hpp>
 
@@ -174,7 +175,10 @@ void ContainerStore::remove(const std::string& id) {
   FileLock lock(store_.lock_path(), FileLock::Mode::exclusive);
   // Renamed away first, so a half-removed container never looks like a container.
   const std::string doomed = containers_dir(store_) + "/" + temp_name("removed");
-  if (::rename(dir(id).c_str(), doomed.c_str()) != 0) throw_errno("remove container", id);
+  if (::rename(dir(id).c_str(), doomed.c_str()) != 0) {
+    if (errno == ENOENT) throw Error("no container with ID " + quote(id) + " found", ErrorKind::not_found);
+    throw_errno("remove container", id);
+  }
   remove_tree(doomed);
 }
 

@@ -52,7 +52,8 @@ class ContainerStore {
   // Full id, unique id prefix, or name. Error(not_found) "no container with name or ID `x`".
   ContainerRecord resolve(const std::string& text) const;
   void rename(const std::string& id, const std::string& new_name);
-  // Deletes the directory (the caller is in the user namespace that owns its files).
+  // Deletes the directory (the caller is in the user namespace that owns its files, and
+  // nothing is mounted in it). Error(not_found) when it is gone already.
   void remove(const std::string& id);
 
  private:

@@ -1,6 +1,7 @@
 #include "rootless/container/engine.hpp"
 
 #include <fcntl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -108,9 +109,19 @@ void write_userdata(const std::string& dir, const std::string& hostname, bool ho
 
 void mount_container_root(const Engine& engine, const storage::ContainerRecord& record) {
   const std::string dir = storage::ContainerStore(*engine.store).dir(record.id);
-  for (const char* sub : {"/upper", "/work", "/merged"}) make_dirs(dir + sub, 0700);
+  // The overlay's root takes the upper directory's mode: 0755, or only root could enter it.
+  make_dirs(dir + "/upper", 0755);
+  for (const char* sub : {"/work", "/merged"}) make_dirs(dir + sub, 0700);
   if (is_mount_point(dir + "/merged")) return;
   mount_rootfs(record.driver, layer_dirs(engine, record), dir + "/upper", dir + "/work", dir + "/merged", engine.rootless);
+}
+
+void remove_container(const Engine& engine, const storage::ContainerRecord& record) {
+  storage::ContainerStore containers(*engine.store);
+  ::umount2((containers.dir(record.id) + "/merged").c_str(), MNT_DETACH);
+  ::unlink(monitor::attach_socket_path(engine.runroot, record.id).c_str());
+  ::unlink(monitor::console_socket_path(engine.runroot, record.id).c_str());
+  containers.remove(record.id);
 }
 
 pid_t prepare_container(const Engine& engine, const storage::ContainerRecord& record) {

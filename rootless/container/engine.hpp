@@ -33,6 +33,11 @@ void write_userdata(const std::string& dir, const std::string& hostname, bool ho
 // unless it is mounted there already.
 void mount_container_root(const Engine& engine, const storage::ContainerRecord& record);
 
+// Removes a stopped container: unmounts its root filesystem where this process has it mounted
+// (the creating `pod run`, or its monitor running `rm` for --rm), its sockets, its directory.
+// Error(not_found) when another process removed it first.
+void remove_container(const Engine& engine, const storage::ContainerRecord& record);
+
 // A container that could not start: the runtime's message, and the exit code pod passes on
 // (127: the command was not found, 126: it cannot be run, 125: anything else).
 struct StartFailure : Error {

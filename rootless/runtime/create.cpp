@@ -166,7 +166,11 @@ ContainerState create_container(const StateStore& store, const std::string& id, 
   UniqueFd console = console_for(*spec.process, options);
   store.reserve(id);
   try {
-    if (::mkfifo(store.fifo(id).c_str(), 0600) != 0) throw_errno("create", store.fifo(id));
+    // Writable by all (0622): the init reopens it after becoming the container's user, who
+    // may not be its owner. The state directory (0700) keeps everyone else out.
+    if (::mkfifo(store.fifo(id).c_str(), 0622) != 0 || ::chmod(store.fifo(id).c_str(), 0622) != 0) {
+      throw_errno("create", store.fifo(id));
+    }
     // The init outlives stage 1; as subreaper this process inherits it and can wait for it.
     ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     auto [runtime_end, child_end] = SyncSocket::pair();

@@ -274,7 +274,7 @@ storage::ContainerRecord create_from_flags(const rootless::container::Engine& en
     write_file_atomic(dir + "/config.json", core::oci::serialize(spec, true) + "\n");
     if (!f.cidfile.empty()) write_file_atomic(f.cidfile, record.id);
   } catch (...) {
-    containers.remove(record.id);
+    rootless::container::remove_container(engine, record);
     throw;
   }
   return record;

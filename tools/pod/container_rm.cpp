@@ -1,13 +1,13 @@
 // pod rm | container prune — in pod's user namespace: the upper layer holds the container's ids.
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
-#include <sys/mount.h>
 #include <unistd.h>
 
 #include "libcore/sys/error.hpp"
-#include "rootless/monitor/attach_protocol.hpp"
+#include "rootless/container/engine.hpp"
 #include "storage/container_status.hpp"
 #include "tools/common/main.hpp"
+#include "tools/pod/container_engine.hpp"
 #include "tools/pod/store_access.hpp"
 #include "tools/pod/verbs.hpp"
 
@@ -19,8 +19,8 @@ namespace {
 
 using storage::ContainerStatus;
 
-void remove_one(const GlobalOptions& global, storage::ContainerStore& containers, const storage::ContainerRecord& r,
-                bool force) {
+void remove_one(const GlobalOptions& global, const rootless::container::Engine& engine,
+                const storage::ContainerStore& containers, const storage::ContainerRecord& r, bool force) {
   const std::string dir = containers.dir(r.id);
   const auto s = storage::container_state(dir);
   if (s.status == ContainerStatus::running) {
@@ -30,12 +30,7 @@ void remove_one(const GlobalOptions& global, storage::ContainerStore& containers
     }
     stop_container(global, r, dir, 0);
   }
-  // Called by a container's own monitor (--rm), the root filesystem is still mounted here.
-  ::umount2((dir + "/merged").c_str(), MNT_DETACH);
-  const std::string runroot = runroot_of(global);
-  ::unlink(rootless::monitor::attach_socket_path(runroot, r.id).c_str());
-  ::unlink(rootless::monitor::console_socket_path(runroot, r.id).c_str());
-  containers.remove(r.id);
+  rootless::container::remove_container(engine, r);
 }
 
 }  // namespace
@@ -61,7 +56,7 @@ void add_container_rm_verbs(CLI::App& app, const GlobalOptions& global, RunState
     for (const auto& name : targets) {
       try {
         const auto r = containers.resolve(name);
-        remove_one(global, containers, r, *force);
+        remove_one(global, make_engine(global, opened), containers, r, *force);
         fmt::print("{}\n", *all ? r.id : name);
       } catch (const Error& e) {
         // A --rm container's monitor may be removing it at the same moment: gone is gone.
@@ -81,7 +76,7 @@ void add_container_rm_verbs(CLI::App& app, const GlobalOptions& global, RunState
     storage::ContainerStore containers(opened.store);
     for (const auto& r : containers.list()) {
       if (storage::container_state(containers.dir(r.id)).status == ContainerStatus::running) continue;
-      remove_one(global, containers, r, false);
+      remove_one(global, make_engine(global, opened), containers, r, false);
       fmt::print("{}\n", r.id);
     }
   });

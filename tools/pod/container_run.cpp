@@ -31,11 +31,20 @@ int start_and_maybe_attach(const rootless::container::Engine& engine, const stor
   return storage::container_state(storage::ContainerStore(*engine.store).dir(record.id)).exit_code;
 }
 
+// --rm: the container's monitor removes it too; whoever comes second finds nothing to do.
+void remove_quietly(const rootless::container::Engine& engine, const storage::ContainerRecord& record) {
+  try {
+    rootless::container::remove_container(engine, record);
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::not_found) throw;
+  }
+}
+
 // A start failure: Podman's exit codes (125/126/127), and --rm containers are not kept.
 int report_start_failure(const StartFailure& e, const rootless::container::Engine& engine,
                          const storage::ContainerRecord& record) {
   fmt::print(stderr, "Error: {}\n", e.message());
-  if (record.remove) storage::ContainerStore(*engine.store).remove(record.id);
+  if (record.remove) remove_quietly(engine, record);
   return e.exit_code;
 }
 
@@ -60,6 +69,8 @@ void add_run(CLI::App& app, const GlobalOptions& global, RunState& state) {
     const auto record = create_from_flags(engine, *f);
     try {
       state.exit_code = start_and_maybe_attach(engine, record, !f->detach, f->interactive, f->sig_proxy);
+      // In the foreground, the container is gone when run returns, as with Podman.
+      if (f->remove && !f->detach) remove_quietly(engine, record);
     } catch (const StartFailure& e) {
       state.exit_code = report_start_failure(e, engine, record);
       return;
