@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "libcore/sys/error.hpp"
@@ -143,7 +144,60 @@ std::vector<core::oci::Rlimit> rlimits() {
   return {core::oci::Rlimit{"RLIMIT_NOFILE", n, n}};
 }
 
+// "0 1000 1\n1 100000 65536\n": the host id mapped to 0, and how many ids are mapped.
+std::pair<std::uint32_t, std::uint64_t> own_map(const char* file) {
+  std::ifstream in(file);
+  std::uint64_t inside = 0, outside = 0, size = 0, total = 0;
+  std::optional<std::uint32_t> zero;
+  while (in >> inside >> outside >> size) {
+    if (inside == 0) zero = static_cast<std::uint32_t>(outside);
+    total += size;
+  }
+  if (!zero || total >= 0xFFFFFFFFull) {
+    throw Error("--userns=keep-id works for an unprivileged user only (in pod's user namespace)", ErrorKind::unsupported);
+  }
+  return {*zero, total};
+}
+
+void apply_keep_id(core::oci::RuntimeSpec& spec, const KeepId& k, bool user_given) {
+  auto& linux = *spec.linux_spec;
+  linux.namespaces.insert(linux.namespaces.begin(), Namespace{NamespaceType::user, ""});
+  linux.uid_mappings = keep_id_mappings(k.uid, k.ns_uids);
+  linux.gid_mappings = keep_id_mappings(k.gid, k.ns_gids);
+  if (!user_given) {
+    spec.process->user.uid = k.uid;
+    spec.process->user.gid = k.gid;
+    spec.process->user.additional_gids.clear();
+    spec.process->capabilities.effective.clear();
+    spec.process->capabilities.permitted.clear();
+  }
+  // The devpts of a nested namespace has no tty group mapped for sure.
+  for (auto& m : spec.mounts) {
+    if (m.type == "devpts") std::erase(m.options, std::string("gid=5"));
+  }
+}
+
 }  // namespace
+
+KeepId keep_id_for_this_user() {
+  const auto [uid, uids] = own_map("/proc/self/uid_map");
+  const auto [gid, gids] = own_map("/proc/self/gid_map");
+  if (uid == 0) throw Error("--userns=keep-id works for an unprivileged user only", ErrorKind::unsupported);
+  return {uid, gid, uids, gids};
+}
+
+std::vector<core::oci::IdMapping> keep_id_mappings(std::uint32_t id, std::uint64_t ns_ids) {
+  using core::oci::IdMapping;
+  if (ns_ids <= 1) return {IdMapping{id, 0, 1}};
+  std::vector<IdMapping> out;
+  const std::uint64_t below = std::min<std::uint64_t>(id, ns_ids - 1);
+  if (below > 0) out.push_back(IdMapping{0, 1, static_cast<std::uint32_t>(below)});
+  out.push_back(IdMapping{id, 0, 1});
+  if (ns_ids > static_cast<std::uint64_t>(id) + 1) {
+    out.push_back(IdMapping{id + 1, id + 1, static_cast<std::uint32_t>(ns_ids - id - 1)});
+  }
+  return out;
+}
 
 std::vector<std::string> parse_entrypoint(const std::string& text) {
   if (!text.empty() && text.front() == '[') {
@@ -190,6 +244,7 @@ core::oci::RuntimeSpec build_runtime_spec(const RunSettings& s) {
   linux.readonly_paths = {"/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"};
   if (s.seccomp) linux.seccomp = default_seccomp_profile();
   spec.linux_spec = linux;
+  if (s.keep_id) apply_keep_id(spec, *s.keep_id, !s.user.empty());
   return spec;
 }
 

@@ -5,6 +5,7 @@
 // its root filesystem, safely (never following a link out of it).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +21,23 @@ struct BindMount {
   std::string type = "bind";
   std::vector<std::string> options;  // ro, rw, nosuid, size=…
 };
+
+// --userns=keep-id: the user's own uid and gid outside are the container's process ids inside.
+// ns_uids/ns_gids: how many ids pod's user namespace maps (1 without subordinate ids).
+struct KeepId {
+  std::uint32_t uid = 0;
+  std::uint32_t gid = 0;
+  std::uint64_t ns_uids = 1;
+  std::uint64_t ns_gids = 1;
+};
+
+// Reads pod's own user namespace maps (/proc/self/uid_map, gid_map): the user's ids are
+// those mapped to 0. Error(unsupported) outside a rootless user namespace.
+KeepId keep_id_for_this_user();
+
+// The container's maps for keep-id, in pod's namespace: U → 0 (the user), 0…U-1 → 1…U, and the
+// rest of the range identically.
+std::vector<core::oci::IdMapping> keep_id_mappings(std::uint32_t id, std::uint64_t ns_ids);
 
 struct RunSettings {
   core::oci::ContainerConfig image;        // the image's config ("config" of the image JSON)
@@ -41,6 +59,7 @@ struct RunSettings {
   std::string rootfs;                      // the mounted root filesystem
   std::string userdata;                    // directory with hosts, hostname, resolv.conf
   std::string init_path;                   // --init: the reaper to bind in and run first
+  std::optional<KeepId> keep_id;           // --userns=keep-id
 };
 
 // Throws Error(invalid_input) for what cannot be run: no command at all, an unknown

@@ -185,6 +185,7 @@ rootless::container::RunSettings settings_of(const ContainerFlags& f, const core
   s.rootfs = dir + "/merged";
   s.userdata = dir;
   if (f.init) s.init_path = find_helper_binary("pod-init");
+  if (f.userns == "keep-id") s.keep_id = rootless::container::keep_id_for_this_user();
   return s;
 }
 
@@ -234,6 +235,8 @@ void add_container_flags(CLI::App& verb, ContainerFlags& f, bool run) {
   verb.add_option("--runtime", f.runtime, "path of the OCI runtime (default: pod-runtime)");
   verb.add_option("--network,--net", f.network, "none (default until user-mode networking lands) or host")
       ->check(CLI::IsMember({"none", "host"}));
+  verb.add_option("--userns", f.userns, "keep-id: run as your own uid and gid inside (files keep your ownership)")
+      ->check(CLI::IsMember({"", "host", "keep-id"}));
   verb.add_flag("--init", f.init, "run a tiny init as pid 1 that reaps zombies and forwards signals");
   add_registry_flags(verb, f.registry);
 }

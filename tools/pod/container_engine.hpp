@@ -51,6 +51,7 @@ struct ContainerFlags {
   std::string runtime;
   std::string network = "none";
   bool init = false;
+  std::string userns;
   RegistryFlags registry;
 };
 

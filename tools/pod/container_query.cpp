@@ -144,9 +144,10 @@ void print_records(const std::vector<rootless::monitor::LogRecord>& records, std
     const auto& r = records[i];
     if (!since.empty() && r.time.substr(0, 19) < since.substr(0, 19)) continue;
     const std::string text = (timestamps ? r.time + " " : "") + r.text + (r.partial ? "" : "\n");
-    std::fwrite(text.data(), 1, text.size(), r.stream == "stderr" ? stderr : stdout);
+    std::FILE* out = r.stream == "stderr" ? stderr : stdout;
+    std::fwrite(text.data(), 1, text.size(), out);
+    std::fflush(out);  // keeps stdout and stderr lines in the log's order
   }
-  std::fflush(stdout);
 }
 
 void add_logs(CLI::App& app, const GlobalOptions& global) {

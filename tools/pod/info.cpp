@@ -3,6 +3,11 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include <sys/stat.h>
+
+#include "libcore/sys/error.hpp"
+#include "libcore/sys/files.hpp"
+#include "libcore/sys/process.hpp"
 #include "libcore/version.hpp"
 #include "rootless/host_info.hpp"
 #include "tools/common/main.hpp"
@@ -21,6 +26,30 @@ json id_map_json(const std::vector<rootless::IdMapEntry>& map) {
   return out;
 }
 
+// The driver pod chose at its first container (cached per boot in the runroot).
+json driver_json(const std::string& runroot) {
+  const auto cached = try_read_file(runroot + "/storage-driver", 4096);
+  if (!cached) return {{"graphDriverName", "overlay"}, {"graphDriverStatus", "not probed yet: chosen at the first container"}};
+  const auto nl = cached->find('\n');
+  const std::string reason = nl == std::string::npos ? "" : cached->substr(nl + 1);
+  return {{"graphDriverName", cached->substr(0, nl)}, {"graphDriverStatus", reason.empty() ? "ok" : "fallback: " + reason}};
+}
+
+std::string cgroup_layout() {
+  struct stat st {};
+  if (::stat("/sys/fs/cgroup/cgroup.controllers", &st) == 0) return "v2";
+  if (::stat("/sys/fs/cgroup/unified", &st) == 0) return "v1 (hybrid)";
+  return "v1";
+}
+
+json runtime_json() {
+  try {
+    return {{"name", "pod-runtime"}, {"path", find_helper_binary("pod-runtime")}};
+  } catch (const Error& e) {
+    return {{"name", "pod-runtime"}, {"path", ""}, {"error", e.message()}};
+  }
+}
+
 json info_json(const rootless::HostInfo& h) {
   json host{{"os", h.os},
             {"arch", h.arch},
@@ -28,8 +57,13 @@ json info_json(const rootless::HostInfo& h) {
             {"hostname", h.hostname},
             {"security", {{"rootless", h.rootless}}},
             {"idMappings", {{"uidmap", id_map_json(h.uid_map)}, {"gidmap", id_map_json(h.gid_map)}}},
+            {"ociRuntime", runtime_json()},
+            {"cgroupVersion", cgroup_layout()},
+            {"cgroupManager", "none: resource limits are not supported yet (asking for one is an error)"},
+            {"network", "none or host: user-mode networking (slirp) is not available yet"},
             {"warnings", h.warnings}};
   json store{{"graphRoot", h.store.root}, {"runRoot", h.store.runroot}};
+  store.update(driver_json(h.store.runroot));
   return json{{"host", host}, {"store", store}, {"version", {{"Version", kVersion}}}};
 }
 

@@ -1,0 +1,75 @@
+#!/usr/bin/env bats
+# The other container verbs: logs options, attach, start -a, rename, top, port, pause;
+# --userns=keep-id; pod info's storage and runtime facts.
+
+load helpers
+
+TLS=--tls-verify=false
+
+setup_file() {
+  export XDG_DATA_HOME="$BATS_FILE_TMPDIR/data"
+  mkdir -p "$XDG_DATA_HOME"
+  export IMAGE="$REGISTRY/pod-test/busybox"
+  pod pull -q $TLS "$IMAGE" >/dev/null
+}
+
+teardown() {
+  pod rm -af >/dev/null 2>&1 || true
+}
+
+@test "logs: --tail, -t, --since, -f until the container exits; stderr stays stderr" {
+  run_pod run --name talker "$IMAGE" sh -c 'for i in 1 2 3 4 5; do echo line$i; done; echo oops >&2; printf partial'
+  run_pod logs --tail 2 talker
+  [ "${#lines[@]}" -eq 2 ] || die "--tail 2 gave ${#lines[@]} lines"
+  assert_contains "$output" "oops"
+  run_pod logs -t talker
+  [[ "${lines[0]}" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T.*Z\ line1$ ]] || die "no timestamp: ${lines[0]}"
+  run_pod logs --since 1h talker
+  assert_contains "$output" "line5"
+  assert_contains "$output" "partial"
+  run --separate-stderr "$POD_BIN/pod" $(pod_store_args) logs talker
+  [[ "$output" != *oops* ]] || die "stderr went to stdout"
+  assert_contains "$stderr" "oops"
+  run_pod run -d --name slow "$IMAGE" sh -c 'echo first; sleep 1; echo second'
+  run_pod logs -f slow
+  assert_contains "$output" "first"
+  assert_contains "$output" "second"
+}
+
+@test "attach and start -a: the output of a running container, its exit code at the end" {
+  run_pod run -d --name later "$IMAGE" sh -c 'sleep 1; echo after-attach; exit 6'
+  run_pod 6 attach later
+  assert_contains "$output" "after-attach"
+  run_pod 6 start -a later
+  assert_contains "$output" "after-attach"
+}
+
+@test "rename, top, port; pause needs cgroups and says so" {
+  run_pod run -d --name before "$IMAGE" sleep 60
+  run_pod rename before after
+  run_pod ps --format json
+  echo "$output" | jq -e '.[0].Names[0] == "after"'
+  run_pod top after
+  assert_contains "$output" "sleep 60"
+  run_pod port after
+  [ -z "$output" ] || die "port listed: $output"
+  run_pod 125 pause after
+  assert_contains "$output" "cannot be frozen"
+  run_pod stop -t 0 after
+}
+
+@test "--userns=keep-id: the user's own ids inside, and files keep the user's ownership outside" {
+  requires rootless subids
+  mkdir -p "$BATS_TEST_TMPDIR/home"
+  run_pod run --rm --userns=keep-id -v "$BATS_TEST_TMPDIR/home:/home/me" "$IMAGE" sh -c 'id -u; id -g; touch /home/me/made'
+  [ "${lines[0]}" = "$(id -u)" ] || die "uid inside is ${lines[0]}"
+  [ "${lines[1]}" = "$(id -g)" ] || die "gid inside is ${lines[1]}"
+  [ "$(stat -c %u:%g "$BATS_TEST_TMPDIR/home/made")" = "$(id -u):$(id -g)" ] || die "owner outside: $(stat -c %u:%g "$BATS_TEST_TMPDIR/home/made")"
+}
+
+@test "info: the storage driver chosen and the runtime" {
+  run_pod run --rm "$IMAGE" true
+  run_pod info --format json
+  echo "$output" | jq -e '.store.graphDriverName == "overlay" or .store.graphDriverName == "fuse-overlayfs"'
+  echo "$output" | jq -e '.host.ociRuntime.name == "pod-runtime" and (.host.ociRuntime.path | length > 0)'
+}
