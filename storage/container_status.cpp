@@ -7,7 +7,7 @@
 #include "libcore/sys/error.hpp"
 #include "libcore/sys/files.hpp"
 #include "libcore/sys/process.hpp"
-#include "storage/image_store.hpp"
+#include "libcore/sys/clock.hpp"
 
 namespace pod::storage {
 namespace {

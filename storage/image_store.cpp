@@ -11,6 +11,7 @@
 #include "libcore/json_read.hpp"
 #include "libcore/reference.hpp"
 #include "libcore/sys/error.hpp"
+#include "libcore/sys/clock.hpp"
 #include "libcore/sys/files.hpp"
 
 namespace pod::storage {
@@ -89,14 +90,6 @@ std::optional<Match> by_id_prefix(const std::vector<ImageRecord>& images, std::s
 
 }  // namespace
 
-std::string now_rfc3339() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  ::gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 std::optional<ImageRecord> ImageStore::get(const std::string& id) const {
   if (!is_hex(id) || id.size() != 64) return std::nullopt;

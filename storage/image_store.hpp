@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "libcore/digest.hpp"
+#include "libcore/sys/clock.hpp"
 #include "storage/store.hpp"
 
 namespace pod::storage {
@@ -61,7 +62,6 @@ class ImageStore {
   const Store& store_;
 };
 
-// The current time as RFC 3339 in UTC with seconds ("2024-01-02T03:04:05Z").
-std::string now_rfc3339();
+using pod::now_rfc3339;  // libcore/sys/clock.hpp
 
 }  // namespace pod::storage

@@ -59,6 +59,13 @@ void write_maps(pid_t pid, const core::oci::LinuxSpec& linux) {
   write_map_with_helper(find_privileged_helper("newgidmap"), pid, to_entries(linux.gid_mappings));
 }
 
+// Root of a user namespace (an engine's, as pod's or podman's) is not the host's root: it
+// cannot mknod, mount sysfs without its own network namespace, and so on.
+bool in_user_namespace() {
+  const auto map = try_read_file("/proc/self/uid_map", 4096).value_or("");
+  return map.find("4294967295") == std::string::npos;
+}
+
 bool wants_new_user_namespace(const core::oci::RuntimeSpec& spec) {
   if (!spec.linux_spec) return false;
   for (const auto& ns : spec.linux_spec->namespaces) {
@@ -174,7 +181,8 @@ ContainerState create_container(const StateStore& store, const std::string& id, 
     // The init outlives stage 1; as subreaper this process inherits it and can wait for it.
     ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     auto [runtime_end, child_end] = SyncSocket::pair();
-    const InitContext context{&spec, rootfs, store.fifo(id), ::geteuid() != 0 || wants_new_user_namespace(spec),
+    const bool rootless = ::geteuid() != 0 || in_user_namespace() || wants_new_user_namespace(spec);
+    const InitContext context{&spec, rootfs, store.fifo(id), rootless,
                               seccomp ? &*seccomp : nullptr, console.get(), options.preserve_fds};
     const pid_t stage1 = ::fork();
     if (stage1 < 0) throw_errno("fork");

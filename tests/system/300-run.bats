@@ -3,18 +3,8 @@
 
 load helpers
 
-TLS=--tls-verify=false
-
-setup_file() {
-  export XDG_DATA_HOME="$BATS_FILE_TMPDIR/data"
-  mkdir -p "$XDG_DATA_HOME"
-  export IMAGE="$REGISTRY/pod-test/busybox"
-  pod pull -q $TLS "$IMAGE" >/dev/null
-}
-
-teardown() {
-  pod rm -af >/dev/null 2>&1 || true
-}
+setup_file() { setup_container_file; }
+teardown() { remove_all_containers; }
 
 containers_dir() { echo "$XDG_DATA_HOME/pod/containers"; }
 

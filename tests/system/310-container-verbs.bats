@@ -4,18 +4,8 @@
 
 load helpers
 
-TLS=--tls-verify=false
-
-setup_file() {
-  export XDG_DATA_HOME="$BATS_FILE_TMPDIR/data"
-  mkdir -p "$XDG_DATA_HOME"
-  export IMAGE="$REGISTRY/pod-test/busybox"
-  pod pull -q $TLS "$IMAGE" >/dev/null
-}
-
-teardown() {
-  pod rm -af >/dev/null 2>&1 || true
-}
+setup_file() { setup_container_file; }
+teardown() { remove_all_containers; }
 
 @test "logs: --tail, -t, --since, -f until the container exits; stderr stays stderr" {
   run_pod run --name talker "$IMAGE" sh -c 'for i in 1 2 3 4 5; do echo line$i; done; echo oops >&2; printf partial'

@@ -72,3 +72,13 @@ setup_file() {
   export XDG_CONFIG_HOME="$BATS_FILE_TMPDIR/config"
   mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME"
 }
+
+# For the container tests: this file's own store with the busybox test image pulled, in
+# $IMAGE; and no container left behind by a test.
+setup_container_file() {
+  export XDG_DATA_HOME="$BATS_FILE_TMPDIR/data"
+  mkdir -p "$XDG_DATA_HOME"
+  export IMAGE="$REGISTRY/pod-test/busybox"
+  pod pull -q --tls-verify=false "$IMAGE" >/dev/null
+}
+remove_all_containers() { pod rm -af >/dev/null 2>&1 || true; }

@@ -1,30 +1,56 @@
 // pod-monitor: the per-container monitor (see rootless/monitor/monitor.hpp). Started by pod,
-// not by people; its flags are an internal interface between the two.
-#include <CLI/CLI.hpp>
-
+// not by people: its flags are an internal interface between the two, parsed by hand to keep
+// the process small (no CLI library, no shared libraries beyond libc; see tools/CMakeLists).
+//   pod-monitor --id ID --bundle DIR --runtime PATH --runtime-root DIR --attach-socket PATH
+//               [--console-socket PATH --terminal] [--stdin] [--ready-fd N]
+//               [--exit-command JSON-ARRAY]
+#include <cstdio>
+#include <cstring>
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "rootless/monitor/monitor.hpp"
-#include "tools/common/main.hpp"
+
+namespace {
+
+int usage(const char* problem) {
+  std::fprintf(stderr, "Error: pod-monitor: %s (it is started by pod, not by hand)\n", problem);
+  return 125;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"pod-monitor: watches one container (started by pod)", "pod-monitor"};
   pod::rootless::monitor::MonitorOptions o;
-  pod::tools::RunState state;
-  app.add_option("--id", o.id, "container id")->required();
-  app.add_option("--bundle", o.bundle, "the container's directory")->required();
-  app.add_option("--runtime", o.runtime, "OCI runtime path")->required();
-  app.add_option("--runtime-root", o.runtime_root, "the runtime's --root")->required();
-  app.add_option("--attach-socket", o.attach_socket, "socket for attach clients")->required();
-  app.add_option("--console-socket", o.console_socket, "socket receiving the pty master (--terminal)");
-  app.add_flag("--terminal", o.terminal, "the container has a pty");
-  app.add_flag("--stdin", o.keep_stdin, "keep the container's stdin open for attach clients");
-  app.add_option("--ready-fd", o.ready_fd, "fd to report \"ok PID\" or \"error CODE MESSAGE\" on");
-  std::string exit_command;
-  app.add_option("--exit-command", exit_command, "command to run after the container exited, as a JSON array");
-  app.callback([&] {
-    if (!exit_command.empty()) o.exit_command = nlohmann::json::parse(exit_command).get<std::vector<std::string>>();
-    state.exit_code = pod::rootless::monitor::run_monitor(o);
-  });
-  return pod::tools::run_tool(app, state, argc, argv);
+  for (int i = 1; i < argc; ++i) {
+    const std::string flag = argv[i];
+    if (flag == "--terminal") {
+      o.terminal = true;
+      continue;
+    }
+    if (flag == "--stdin") {
+      o.keep_stdin = true;
+      continue;
+    }
+    if (i + 1 >= argc) return usage(("missing the value of " + flag).c_str());
+    const std::string value = argv[++i];
+    if (flag == "--id") o.id = value;
+    else if (flag == "--bundle") o.bundle = value;
+    else if (flag == "--runtime") o.runtime = value;
+    else if (flag == "--runtime-root") o.runtime_root = value;
+    else if (flag == "--attach-socket") o.attach_socket = value;
+    else if (flag == "--console-socket") o.console_socket = value;
+    else if (flag == "--ready-fd") o.ready_fd = std::atoi(value.c_str());
+    else if (flag == "--exit-command") {
+      const auto parsed = nlohmann::json::parse(value, nullptr, false);
+      if (!parsed.is_array()) return usage("--exit-command is not a JSON array");
+      o.exit_command = parsed.get<std::vector<std::string>>();
+    } else {
+      return usage(("unknown flag " + flag).c_str());
+    }
+  }
+  if (o.id.empty() || o.bundle.empty() || o.runtime.empty() || o.runtime_root.empty() || o.attach_socket.empty()) {
+    return usage("--id, --bundle, --runtime, --runtime-root and --attach-socket are required");
+  }
+  return pod::rootless::monitor::run_monitor(o);
 }

@@ -1,0 +1,11 @@
+// Wall-clock times as pod writes them in records.
+#pragma once
+
+#include <string>
+
+namespace pod {
+
+// The current time as RFC 3339 in UTC with seconds ("2024-01-02T03:04:05Z").
+std::string now_rfc3339();
+
+}  // namespace pod
