@@ -13,7 +13,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
-#include <thread>
 
 #include "libcore/sys/error.hpp"
 #include "libcore/sys/environment.hpp"
@@ -68,26 +67,20 @@ void write_byte(int fd, char c) {
   _exit(125);
 }
 
-// The child: async-signal-safe calls and an exec only (the parent may be multi-threaded
-// some day); failures are reported on stderr and end with _exit.
-[[noreturn]] void child_main(char** argv, int to_parent, int from_parent, const char* mode, const char* uid,
-                             int lifeline) {
-  ::prctl(PR_SET_NAME, "pod:[userns]");
+// The child: it goes on with the command where it was, now root of the new namespace (no
+// re-exec: that would cost a second start of pod). Failures end it with _exit.
+void child_enters(int to_parent, int from_parent, const char* mode, const char* uid, pid_t parent) {
   if (::unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0) die("unshare");
   write_byte(to_parent, kUnshared);
   if (read_byte(from_parent) != kGo) _exit(125);  // the parent explained on its stderr
   if (::setresgid(0, 0, 0) != 0) die("setresgid");
   if (::setresuid(0, 0, 0) != 0) die("setresuid");
+  // Dies with the pod the user started (kill -9 included). Set after the uid change, which
+  // clears it; a parent that died in between is caught by the ppid check.
+  if (::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 || ::getppid() != parent) _exit(125);
   if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) die("make mounts private");
-  // The read end of the lifeline crosses the exec; its write end stays with the parent only.
-  if (::fcntl(lifeline, F_SETFD, 0) != 0) die("keep the lifeline open");
-  char fd_text[16];
-  std::snprintf(fd_text, sizeof fd_text, "%d", lifeline);
-  ::setenv(kLifelineEnv, fd_text, 1);
   ::setenv(kUsernsEnv, mode, 1);
   ::setenv(kOriginalUidEnv, uid, 1);
-  ::execv("/proc/self/exe", argv);
-  die("re-executing /proc/self/exe");
 }
 
 void write_maps(pid_t pid, const IdMapPlan& plan) {
@@ -149,28 +142,7 @@ bool in_single_id_userns() {
   return mode != nullptr && std::string(mode) == "single";
 }
 
-// Inside: the command lives as long as the pod the user started, so kill -9 of that pod ends
-// it too. A pipe whose only writer is that pod: end of file means it is gone. (PR_SET_PDEATHSIG
-// does not survive here: the exec into a user namespace's full capabilities clears it.)
-void die_with_parent() {
-  const char* text = std::getenv(kLifelineEnv);
-  if (text == nullptr) return;
-  const int fd = static_cast<int>(std::strtol(text, nullptr, 10));
-  ::unsetenv(kLifelineEnv);
-  if (::fcntl(fd, F_SETFD, FD_CLOEXEC) != 0) return;  // not ours after all
-  std::thread([fd] {
-    char c;
-    while (::read(fd, &c, 1) < 0 && errno == EINTR) {
-    }
-    ::kill(::getpid(), SIGKILL);
-  }).detach();
-}
-
-void ensure_userns(char** argv, const SubidSources& sources) {
-  if (std::getenv(kUsernsEnv) != nullptr) {
-    die_with_parent();
-    return;
-  }
+void ensure_userns(const SubidSources& sources) {
   if (in_pod_userns_or_root()) return;
   const uid_t uid = ::getuid();
   const IdMapPlan plan = plan_id_maps(uid, ::getgid(), user_name_of(uid), sources);
@@ -183,14 +155,16 @@ void ensure_userns(char** argv, const SubidSources& sources) {
   Pipe to_parent;
   Pipe to_child;
   const std::string uid_text = std::to_string(uid);
-  Pipe lifeline;
   std::fflush(nullptr);
+  const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid < 0) throw_errno("fork");
-  if (pid == 0) child_main(argv, to_parent.write_end.get(), to_child.read_end.get(), plan.single_id ? "single" : "full",
-                           uid_text.c_str(), lifeline.read_end.get());
+  if (pid == 0) {
+    child_enters(to_parent.write_end.get(), to_child.read_end.get(), plan.single_id ? "single" : "full",
+                 uid_text.c_str(), parent);
+    return;
+  }
   g_child_pid = pid;
-  lifeline.read_end.reset();
   to_parent.write_end.reset();
   to_child.read_end.reset();
   try {

@@ -148,9 +148,14 @@ pid_t prepare_container(const Engine& engine, const storage::ContainerRecord& re
 
 void start_prepared(const Engine& engine, const storage::ContainerRecord& record) {
   const std::string runtime = record.runtime.empty() ? find_helper_binary("pod-runtime") : record.runtime;
+  // Written before: a container that ends at once may be gone (--rm) when start returns.
+  const std::string dir = storage::ContainerStore(*engine.store).dir(record.id);
+  storage::write_started(dir);
   const auto r = run_command({runtime, "--root", engine.runtime_root(), "start", record.id});
-  if (r.exit_code != 0) throw StartFailure("starting " + record.name + ": " + quote_untrusted(r.output, 400), 125);
-  storage::write_started(storage::ContainerStore(*engine.store).dir(record.id));
+  if (r.exit_code != 0) {
+    ::unlink((dir + "/started").c_str());
+    throw StartFailure("starting " + record.name + ": " + quote_untrusted(r.output, 400), 125);
+  }
 }
 
 }  // namespace pod::rootless::container

@@ -8,8 +8,8 @@
 
 namespace pod::tools {
 
-OpenedStore open_store(const GlobalOptions& global, const RunState& state) {
-  rootless::ensure_userns(state.argv);
+OpenedStore open_store(const GlobalOptions& global, const RunState& /*state*/) {
+  rootless::ensure_userns();
   return open_store_in_place(global);
 }
 

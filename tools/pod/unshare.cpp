@@ -38,7 +38,7 @@ void add_unshare_verb(CLI::App& app, RunState& state) {
       const char* shell = std::getenv("SHELL");
       command.push_back(shell && *shell ? shell : "/bin/sh");
     }
-    rootless::ensure_userns(state.argv);
+    rootless::ensure_userns();
     std::vector<char*> args;
     for (auto& a : command) args.push_back(a.data());
     args.push_back(nullptr);
