@@ -28,4 +28,12 @@ class UniqueFd {
   int fd_ = -1;
 };
 
+// Both ends of a pipe, close-on-exec.
+struct Pipe {
+  UniqueFd read;
+  UniqueFd write;
+};
+// Throws SysError.
+Pipe make_pipe();
+
 }  // namespace pod

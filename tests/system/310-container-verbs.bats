@@ -63,3 +63,28 @@ teardown() { remove_all_containers; }
   echo "$output" | jq -e '.store.graphDriverName == "overlay" or .store.graphDriverName == "fuse-overlayfs"'
   echo "$output" | jq -e '.host.ociRuntime.name == "pod-runtime" and (.host.ociRuntime.path | length > 0)'
 }
+
+@test "cp: host → container and back, files and directories, running and stopped" {
+  mkdir -p "$BATS_TEST_TMPDIR/src/dir/sub"
+  echo file-content >"$BATS_TEST_TMPDIR/src/file.txt"
+  echo deep >"$BATS_TEST_TMPDIR/src/dir/sub/deep.txt"
+  run_pod run -d --name box "$IMAGE" sleep 60
+  run_pod cp "$BATS_TEST_TMPDIR/src/file.txt" box:/tmp/
+  run_pod cp "$BATS_TEST_TMPDIR/src/dir" box:/tmp/copied
+  run_pod exec box sh -c 'cat /tmp/file.txt /tmp/copied/sub/deep.txt; stat -c %u /tmp/file.txt'
+  assert_contains "$output" "file-content"
+  assert_contains "$output" "deep"
+  [ "${lines[-1]}" = 0 ] || die "copied file owned by ${lines[-1]} inside, not root"
+  run_pod cp box:/etc/passwd "$BATS_TEST_TMPDIR/passwd"
+  grep -q '^root:' "$BATS_TEST_TMPDIR/passwd" || die "passwd not copied out"
+  run_pod cp box:/tmp/copied "$BATS_TEST_TMPDIR/back"
+  [ "$(cat "$BATS_TEST_TMPDIR/back/sub/deep.txt")" = deep ] || die "directory not copied out"
+  run_pod 125 cp box:/no/such/file "$BATS_TEST_TMPDIR/x"
+  assert_contains "$output" "/no/such/file"
+  run_pod stop -t 0 box
+  run_pod cp "$BATS_TEST_TMPDIR/src/file.txt" box:/root/while-stopped.txt
+  run_pod cp box:/root/while-stopped.txt "$BATS_TEST_TMPDIR/out.txt"
+  [ "$(cat "$BATS_TEST_TMPDIR/out.txt")" = file-content ] || die "copy through a stopped container failed"
+  run_pod 125 cp "$BATS_TEST_TMPDIR/src/file.txt" "$BATS_TEST_TMPDIR/elsewhere"
+  assert_contains "$output" "CONTAINER:PATH"
+}

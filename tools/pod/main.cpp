@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
   pod::tools::add_container_rm_verbs(app, global, state, false);
   pod::tools::add_exec_verb(app, global, state);
   pod::tools::add_container_misc_verbs(app, global, state);
+  pod::tools::add_cp_verb(app, global, state);
   pod::tools::add_container_group(app, global, state);
   pod::tools::add_login_verb(app, state);
   pod::tools::add_logout_verb(app, state);

@@ -39,6 +39,7 @@ void add_container_rm_verbs(CLI::App& app, const GlobalOptions& global, RunState
 // `pod container …`: the container verbs again, and prune.
 void add_container_group(CLI::App& app, const GlobalOptions& global, RunState& state);
 void add_exec_verb(CLI::App& app, const GlobalOptions& global, RunState& state);
+void add_cp_verb(CLI::App& app, const GlobalOptions& global, RunState& state);
 void add_container_misc_verbs(CLI::App& app, const GlobalOptions& global, RunState& state);  // attach, rename, top, port, pause
 // `pod image …`: the image verbs again under their podman group names.
 void add_image_group(CLI::App& app, const GlobalOptions& global, RunState& state);

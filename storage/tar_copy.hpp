@@ -1,0 +1,23 @@
+// `pod cp`'s transport: a file or directory tree as a tar stream (libarchive), written on one
+// side and unpacked on the other. The sides may be different processes — the host's, and one
+// that joined the container's namespaces — connected by a pipe.
+//
+// Docker's rules for where things land: the stream's top entry is the source's base name; it
+// is unpacked inside `destination` when that is an existing directory, else it becomes
+// `destination` itself (renamed), whose parent must exist.
+#pragma once
+
+#include <string>
+
+namespace pod::storage {
+
+// Writes `source` (a file, or a directory and everything under it) to `fd` as a tar stream.
+// Throws Error naming the path when it cannot be read.
+void write_tar(const std::string& source, int fd);
+
+// Unpacks the stream from `fd` as described above; entries never land outside the
+// destination (no "..", no absolute names, no writing through links). Files belong to the
+// unpacking process; modes and times are kept.
+void extract_tar(int fd, const std::string& destination);
+
+}  // namespace pod::storage
