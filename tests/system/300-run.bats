@@ -58,6 +58,12 @@ containers_dir() { echo "$XDG_DATA_HOME/pod/containers"; }
   assert_contains "$output" "got:typed"
 }
 
+@test "run -it: the terminal's size reaches the container's pty" {
+  run timeout 60 script -qec "stty rows 33 cols 101; $POD_BIN/pod $(pod_store_args) run -it --rm $IMAGE stty size" /dev/null <<<""
+  echo "$output"
+  assert_contains "$output" "33 101"
+}
+
 @test "run -i: stdin reaches the container; without -i it gets none" {
   run_pod run --rm -i "$IMAGE" sh -c 'read x; echo got:$x' <<<"piped"
   assert_contains "$output" "got:piped"

@@ -88,3 +88,13 @@ teardown() { remove_all_containers; }
   run_pod 125 cp "$BATS_TEST_TMPDIR/src/file.txt" "$BATS_TEST_TMPDIR/elsewhere"
   assert_contains "$output" "CONTAINER:PATH"
 }
+
+@test "--storage-driver fuse-overlayfs works where asked, and leaves no daemon behind" {
+  requires fuse
+  command -v fuse-overlayfs >/dev/null || skip "fuse-overlayfs is not installed"
+  run_pod --storage-driver fuse-overlayfs run --rm "$IMAGE" sh -c 'grep " / " /proc/mounts; touch /x && echo writable'
+  assert_contains "$output" "fuse-overlayfs"
+  assert_contains "$output" "writable"
+  sleep 0.5
+  ! pgrep -u "$(id -u)" -f "fuse-overlayfs.*$XDG_DATA_HOME" || die "a fuse-overlayfs daemon is left"
+}

@@ -25,12 +25,16 @@ void send_frame(int socket, Frame kind, const void* data, std::size_t size) {
   [[maybe_unused]] auto n = ::send(socket, frame.data(), frame.size(), MSG_NOSIGNAL);
 }
 
-void send_size(int socket) {
+}  // namespace
+
+void send_window_size(int socket) {
   const auto size = window_size(STDIN_FILENO);
   if (!size) return;
   const std::uint16_t dims[2] = {size->ws_row, size->ws_col};
   send_frame(socket, Frame::resize, dims, sizeof dims);
 }
+
+namespace {
 
 void write_all(int fd, const char* data, std::size_t size) {
   while (size > 0) {
@@ -63,7 +67,7 @@ UniqueFd connect_attach(const std::string& socket_path) {
 int attach_session(int socket, const AttachOptions& o) {
   const RawTerminal raw(o.tty && o.send_stdin ? STDIN_FILENO : -1);
   const UniqueFd signals = signal_fd(o.sig_proxy && !o.tty);
-  if (o.tty) send_size(socket);
+  if (o.tty) send_window_size(socket);
   bool reading_stdin = o.send_stdin;
   char buf[rootless::monitor::kMaxFrame];
   for (;;) {
@@ -98,7 +102,7 @@ int attach_session(int socket, const AttachOptions& o) {
       signalfd_siginfo info{};
       while (::read(signals.get(), &info, sizeof info) == sizeof info) {
         if (info.ssi_signo == SIGWINCH) {
-          if (o.tty) send_size(socket);
+          if (o.tty) send_window_size(socket);
         } else if (o.init > 0) {
           ::kill(o.init, static_cast<int>(info.ssi_signo));
         }

@@ -20,6 +20,10 @@ struct AttachOptions {
 // Connects to a running container's monitor; Error when it is not there.
 UniqueFd connect_attach(const std::string& socket_path);
 
+// Sends this terminal's size (when stdin is one) for the container's pty: before the start,
+// so the program's first look at its size is right.
+void send_window_size(int socket);
+
 // Relays until the monitor reports the exit code (returned), or closes (-1).
 int attach_session(int socket, const AttachOptions& options);
 

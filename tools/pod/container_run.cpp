@@ -24,6 +24,7 @@ int start_and_maybe_attach(const rootless::container::Engine& engine, const stor
   UniqueFd socket;
   // Attached before start, so not a byte of output is missed.
   if (attach) socket = connect_attach(rootless::monitor::attach_socket_path(engine.runroot, record.id));
+  if (attach && record.tty) send_window_size(socket.get());
   rootless::container::start_prepared(engine, record);
   if (!attach) return 0;
   const int code = attach_session(socket.get(), {record.tty, send_stdin, sig_proxy, init});
