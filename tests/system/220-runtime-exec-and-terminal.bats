@@ -44,7 +44,7 @@ JSON
   RT exec --process "$BATS_TEST_TMPDIR/process.json" e2
   assert_contains "$output" "from-process-file"
   assert_contains "$output" "/tmp"
-  RT 1 exec e2 no-such-program
+  RT 127 exec e2 no-such-program
   assert_contains "$output" 'executable file `no-such-program` not found in $PATH'
   # Its stdout must not be bats's pipe, or bats waits for the detached process.
   "$RUNTIME" --root "$BATS_TEST_TMPDIR/state" exec -d --pid-file "$BATS_TEST_TMPDIR/exec.pid" e2 sleep 50 >/dev/null 2>&1

@@ -98,3 +98,26 @@ teardown() { remove_all_containers; }
   sleep 0.5
   ! pgrep -u "$(id -u)" -f "fuse-overlayfs.*$XDG_DATA_HOME" || die "a fuse-overlayfs daemon is left"
 }
+
+@test "create then start -ai; exec -e -u -w -d and -it; container prune" {
+  run_pod create --name made -i "$IMAGE" sh -c 'read x; echo "got $x"; exit 2'
+  run_pod ps -a --filter name=made --format json
+  echo "$output" | jq -e '.[0].State == "created"'
+  run_pod 2 start -a -i made <<<"hello"
+  assert_contains "$output" "got hello"
+  run_pod run -d --name live "$IMAGE" sleep 60
+  run_pod exec -e GREETING=hi -u nobody -w /tmp live sh -c 'echo $GREETING; id -u; pwd'
+  assert_contains "$output" "hi"
+  assert_contains "$output" "65534"
+  assert_contains "$output" "/tmp"
+  run_pod exec -d live sh -c 'sleep 5'
+  run -0 timeout 60 script -qec "$POD_BIN/pod $(pod_store_args) exec -it live sh -c 'tty; read l; echo got:\$l'" /dev/null <<<"typed"
+  echo "$output"
+  assert_contains "$output" "/dev/pts/"
+  assert_contains "$output" "got:typed"
+  run_pod 127 exec live no-such-program
+  run_pod stop -t 0 live
+  run_pod container prune
+  run_pod ps -a -q
+  [ -z "$output" ] || die "prune left: $output"
+}

@@ -65,7 +65,7 @@ int run_tool(CLI::App& app, RunState& state, int argc, char** argv) {
     return state.error_exit_code;
   } catch (const Error& e) {
     print_error(e.message());
-    return state.error_exit_code;
+    return state.exit_code_for ? state.exit_code_for(e) : state.error_exit_code;
   } catch (const std::exception& e) {
     print_error(e.what());
     return state.error_exit_code;

@@ -10,6 +10,10 @@ namespace CLI {
 class App;
 }
 
+namespace pod {
+class Error;
+}
+
 namespace pod::tools {
 
 inline constexpr int kExitPodError = 125;
@@ -20,7 +24,9 @@ inline constexpr int kExitNotFound = 127;
 struct RunState {
   int exit_code = 0;
   int error_exit_code = kExitPodError;  // podman's 125; OCI runtimes (crun, runc) use 1
-  char** argv = nullptr;  // as started, for re-executing inside the user namespace
+  char** argv = nullptr;  // as started
+  // When set, picks the exit code for an error (else error_exit_code).
+  std::function<int(const pod::Error&)> exit_code_for;
 };
 
 // Adds the hidden generator verbs (__cli-json, __completion, __man; see cli_describe.hpp),

@@ -2,6 +2,7 @@
 // rootless first.
 #include <CLI/CLI.hpp>
 
+#include "libcore/sys/error.hpp"
 #include "libcore/sys/log.hpp"
 #include "tools/common/main.hpp"
 #include "tools/pod-runtime/verbs.hpp"
@@ -12,6 +13,13 @@ int main(int argc, char** argv) {
   pod::tools::RuntimeGlobals globals;
   pod::tools::RunState state;
   state.error_exit_code = 1;  // as crun and runc
+  // A program that is not there is told apart from a runtime failure, as shells do (127).
+  state.exit_code_for = [](const pod::Error& e) {
+    return e.message().find("not found in $PATH") != std::string::npos ||
+                   (e.message().rfind("executable `", 0) == 0 && e.message().find("` not found") != std::string::npos)
+               ? 127
+               : 1;
+  };
   app.add_option("--root", globals.root, "directory for container state (default: $XDG_RUNTIME_DIR/pod-runtime, /run/pod-runtime as root)");
   app.add_option("--log", globals.log, "also write messages (and the final error) to this file");
   app.add_option("--log-format", globals.log_format, "format of the --log file: text or json")
