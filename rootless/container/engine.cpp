@@ -112,8 +112,15 @@ void mount_container_root(const Engine& engine, const storage::ContainerRecord& 
   // The overlay's root takes the upper directory's mode: 0755, or only root could enter it.
   make_dirs(dir + "/upper", 0755);
   for (const char* sub : {"/work", "/merged"}) make_dirs(dir + sub, 0700);
-  if (is_mount_point(dir + "/merged")) return;
+  const bool vfs = record.driver == "vfs";
+  if (vfs ? ::access((dir + "/vfs-complete").c_str(), F_OK) == 0 : is_mount_point(dir + "/merged")) return;
+  if (vfs) {  // a copy interrupted half-way starts again; its root is entered by every user
+    remove_tree(dir + "/merged");
+    make_dirs(dir + "/merged", 0755);
+  }
   mount_rootfs(record.driver, layer_dirs(engine, record), dir + "/upper", dir + "/work", dir + "/merged", engine.rootless);
+  // The copy is the container's writable root for its whole life: made once.
+  if (vfs) write_file_atomic(dir + "/vfs-complete", "");
 }
 
 void remove_container(const Engine& engine, const storage::ContainerRecord& record) {

@@ -12,6 +12,7 @@
 #include "libcore/sys/files.hpp"
 #include "libcore/sys/log.hpp"
 #include "libcore/sys/process.hpp"
+#include "rootless/container/vfs_copy.hpp"
 
 namespace pod::rootless::container {
 namespace {
@@ -69,7 +70,7 @@ std::string try_driver(const std::string& driver, const std::string& store_root,
     const std::string d = scratch.path();
     for (const char* sub : {"/l1", "/l2", "/u", "/w", "/m"}) make_dirs(d + sub, 0700);
     mount_rootfs(driver, {d + "/l2", d + "/l1"}, d + "/u", d + "/w", d + "/m", rootless);
-    ::umount2((d + "/m").c_str(), MNT_DETACH);
+    if (driver != "vfs") ::umount2((d + "/m").c_str(), MNT_DETACH);
     return {};
   } catch (const std::exception& e) {
     return e.what();
@@ -83,7 +84,8 @@ void mount_rootfs(const std::string& driver, const std::vector<std::string>& lay
   if (layers.empty()) throw Error("an image without layers cannot be a root filesystem", ErrorKind::invalid_input);
   if (driver == "overlay") return mount_native(layers, upper, work, merged, rootless);
   if (driver == "fuse-overlayfs") return mount_fuse(layers, upper, work, merged);
-  throw Error("unknown storage driver " + quote(driver) + " (overlay or fuse-overlayfs)", ErrorKind::invalid_input);
+  if (driver == "vfs") return copy_layers(layers, merged);
+  throw Error("unknown storage driver " + quote(driver) + " (overlay, fuse-overlayfs or vfs)", ErrorKind::invalid_input);
 }
 
 DriverChoice choose_driver(const std::string& store_root, const std::string& runroot, bool rootless,
@@ -105,12 +107,11 @@ DriverChoice choose_driver(const std::string& store_root, const std::string& run
     choice = {"overlay", ""};
   } else {
     const std::string fuse_error = try_driver("fuse-overlayfs", store_root, rootless);
-    if (!fuse_error.empty()) {
-      throw Error("no storage driver works here: native overlay: " + native_error + "; fuse-overlayfs: " + fuse_error +
-                      " (fix: Linux 5.11 or later, or apt-get install fuse-overlayfs and make /dev/fuse usable)",
-                  ErrorKind::unsupported);
+    if (fuse_error.empty()) {
+      choice = {"fuse-overlayfs", "native overlay failed: " + native_error};
+    } else {
+      choice = {"vfs", "native overlay failed: " + native_error + "; fuse-overlayfs failed: " + fuse_error};
     }
-    choice = {"fuse-overlayfs", "native overlay failed: " + native_error};
   }
   make_dirs(runroot, 0700);
   write_file_atomic(cache, choice.driver + "\n" + choice.reason);

@@ -5,6 +5,7 @@
 //   overlay         the kernel's, in the user namespace (Linux ≥ 5.11, option userxattr)
 //   fuse-overlayfs  where the kernel refuses (older kernels), when installed and /dev/fuse is
 //                   usable
+//   vfs             a full copy of the layers (vfs_copy.hpp): slow, the last resort
 // The choice is probed once per boot (cached in the runroot), shown by `pod info`, and a
 // fallback is warned about once with its reason and fix. `--storage-driver` forces one.
 #pragma once
@@ -15,7 +16,7 @@
 namespace pod::rootless::container {
 
 struct DriverChoice {
-  std::string driver;  // "overlay" or "fuse-overlayfs"
+  std::string driver;  // "overlay", "fuse-overlayfs" or "vfs"
   std::string reason;  // why not the best one; empty when it is
 };
 

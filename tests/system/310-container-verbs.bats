@@ -121,3 +121,15 @@ teardown() { remove_all_containers; }
   run_pod ps -a -q
   [ -z "$output" ] || die "prune left: $output"
 }
+
+@test "--storage-driver vfs: a copy of the layers with their whiteouts, seen as overlay shows them" {
+  pod pull -q --tls-verify=false "$REGISTRY/pod-test/layers" >/dev/null
+  local view='find /data | sort; cat /data/opaque/*; ls -ln /data/hard-a | cut -c1-14'
+  run_pod --storage-driver overlay run --rm "$REGISTRY/pod-test/layers" sh -c "$view"
+  local overlay=$output
+  run_pod --storage-driver vfs run --rm "$REGISTRY/pod-test/layers" sh -c "$view; touch /made && echo writable"
+  assert_contains "$output" "writable"
+  [ "${output%$'\n'writable}" = "$overlay" ] || die "vfs differs from overlay: $(diff <(echo "$overlay") <(echo "$output"))"
+  [[ "$overlay" != *deleted.txt* ]] || die "the whiteout did not hide deleted.txt"
+  [[ "$overlay" != *old.txt* ]] || die "the opaque dir did not hide old.txt"
+}

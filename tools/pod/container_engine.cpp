@@ -247,7 +247,8 @@ storage::ContainerRecord create_from_flags(const rootless::container::Engine& en
   const core::oci::ImageConfig config = core::oci::parse_image_config(storage::ImageStore(*engine.store).config(image.id));
   const auto driver = rootless::container::choose_driver(engine.store->root(), engine.runroot, engine.rootless, engine.storage_driver);
   if (!driver.reason.empty()) {
-    log::warn_once("storage-driver", "using fuse-overlayfs: " + driver.reason + " (fix: Linux 5.11 or later)");
+    log::warn_once("storage-driver", "using the " + driver.driver + " storage driver: " + driver.reason +
+                                         " (fix: Linux 5.11 or later, or fuse-overlayfs with a usable /dev/fuse)");
   }
   storage::ContainerRecord record;
   record.name = f.name;
