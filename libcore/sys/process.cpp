@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
 
 #include "libcore/sys/error.hpp"
 #include "libcore/sys/fd.hpp"
@@ -84,7 +85,12 @@ std::string describe_exit(const CommandResult& r) {
 }
 
 std::uint64_t process_start_ticks(int pid) {
-  const auto text = try_read_file("/proc/" + std::to_string(pid) + "/stat", 4096);
+  std::optional<std::string> text;
+  try {
+    text = try_read_file("/proc/" + std::to_string(pid) + "/stat", 4096);
+  } catch (const Error&) {
+    return 0;  // ESRCH: it ended between the open and the read
+  }
   if (!text) return 0;
   // The name (field 2) may hold spaces and parentheses: count from after the last ')'.
   const auto paren = text->rfind(')');
