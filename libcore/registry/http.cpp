@@ -1,11 +1,11 @@
 #include "libcore/registry/http.hpp"
 
-#include <curl/curl.h>
 #include <strings.h>
 
 #include <cctype>
 #include <exception>
 
+#include "libcore/registry/curl_api.hpp"
 #include "libcore/sys/error.hpp"
 
 namespace pod::core::registry {
@@ -13,7 +13,7 @@ namespace {
 
 // curl_global_init is not thread-safe; do it once before any session exists.
 void init_curl_once() {
-  static const bool done = [] { return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK; }();
+  static const bool done = [] { return curl_api().global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK; }();
   if (!done) throw Error("initializing libcurl failed");
 }
 
@@ -66,7 +66,7 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
   auto* t = static_cast<Transfer*>(user);
   const size_t n = size * count;
   long status = 0;
-  curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_api().easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
   try {
     if (status >= 200 && status < 300 && t->request->sink) {
       if (!t->body_started && t->request->on_body_start) t->request->on_body_start(status);
@@ -86,18 +86,21 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
   }
 }
 
-using SList = std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)>;
+struct SListFree {
+  void operator()(curl_slist* list) const { curl_api().slist_free_all(list); }
+};
+using SList = std::unique_ptr<curl_slist, SListFree>;
 
 SList header_list(const HttpRequest& request) {
-  SList list(nullptr, &curl_slist_free_all);
+  SList list;
   for (const auto& h : request.headers) {
-    curl_slist* next = curl_slist_append(list.get(), h.c_str());
+    curl_slist* next = curl_api().slist_append(list.get(), h.c_str());
     if (!next) throw std::bad_alloc();
     list.release();
     list.reset(next);
   }
   // A PUT/POST body goes as-is; curl must not add "Expect: 100-continue" round trips.
-  curl_slist* next = curl_slist_append(list.get(), "Expect:");
+  curl_slist* next = curl_api().slist_append(list.get(), "Expect:");
   if (!next) throw std::bad_alloc();
   list.release();
   list.reset(next);
@@ -105,25 +108,25 @@ SList header_list(const HttpRequest& request) {
 }
 
 void set_tls(CURL* c, const TlsConfig& tls) {
-  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, tls.verify ? 1L : 0L);
-  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, tls.verify ? 2L : 0L);
+  curl_api().easy_setopt(c, CURLOPT_SSL_VERIFYPEER, tls.verify ? 1L : 0L);
+  curl_api().easy_setopt(c, CURLOPT_SSL_VERIFYHOST, tls.verify ? 2L : 0L);
   if (!tls.ca_bundle_pem.empty()) {
     curl_blob blob{const_cast<char*>(tls.ca_bundle_pem.data()), tls.ca_bundle_pem.size(), CURL_BLOB_COPY};
-    curl_easy_setopt(c, CURLOPT_CAINFO_BLOB, &blob);
+    curl_api().easy_setopt(c, CURLOPT_CAINFO_BLOB, &blob);
   }
-  if (!tls.client_cert.empty()) curl_easy_setopt(c, CURLOPT_SSLCERT, tls.client_cert.c_str());
-  if (!tls.client_key.empty()) curl_easy_setopt(c, CURLOPT_SSLKEY, tls.client_key.c_str());
+  if (!tls.client_cert.empty()) curl_api().easy_setopt(c, CURLOPT_SSLCERT, tls.client_cert.c_str());
+  if (!tls.client_key.empty()) curl_api().easy_setopt(c, CURLOPT_SSLKEY, tls.client_key.c_str());
 }
 
 void set_method(CURL* c, const HttpRequest& request) {
   if (request.method == "HEAD") {
-    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    curl_api().easy_setopt(c, CURLOPT_NOBODY, 1L);
   } else if (request.method == "GET") {
-    curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+    curl_api().easy_setopt(c, CURLOPT_HTTPGET, 1L);
   } else {
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    curl_api().easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    curl_api().easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
+    curl_api().easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
   }
 }
 
@@ -139,12 +142,15 @@ std::string HttpResponse::header(const std::string& name) const {
 }
 
 struct CurlSession::Impl {
-  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl{nullptr, &curl_easy_cleanup};
+  struct EasyCleanup {
+    void operator()(CURL* handle) const { curl_api().easy_cleanup(handle); }
+  };
+  std::unique_ptr<CURL, EasyCleanup> curl;
 };
 
 CurlSession::CurlSession() : impl_(std::make_unique<Impl>()) {
   init_curl_once();
-  impl_->curl.reset(curl_easy_init());
+  impl_->curl.reset(curl_api().easy_init());
   if (!impl_->curl) throw Error("creating a libcurl handle failed");
 }
 
@@ -153,42 +159,42 @@ CurlSession::~CurlSession() = default;
 std::variant<HttpResponse, TransportFailure> CurlSession::perform(const HttpRequest& request, const TlsConfig& tls,
                                                                   const std::string& user_agent) {
   CURL* c = impl_->curl.get();
-  curl_easy_reset(c);  // keeps the connection cache: keep-alive across requests
+  curl_api().easy_reset(c);  // keeps the connection cache: keep-alive across requests
   Transfer t;
   t.curl = c;
   t.request = &request;
   const SList headers = header_list(request);
   char error_buffer[CURL_ERROR_SIZE] = "";
-  curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
-  curl_easy_setopt(c, CURLOPT_USERAGENT, user_agent.c_str());
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error_buffer);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
-  curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);  // a stalled transfer is a failure,
-  curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);  // not a hang
-  curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, request.follow_redirects ? 1L : 0L);
-  curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
-  if (request.timeout_ms > 0) curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, request.timeout_ms);
-  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
+  curl_api().easy_setopt(c, CURLOPT_URL, request.url.c_str());
+  curl_api().easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+  curl_api().easy_setopt(c, CURLOPT_USERAGENT, user_agent.c_str());
+  curl_api().easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_api().easy_setopt(c, CURLOPT_ERRORBUFFER, error_buffer);
+  curl_api().easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
+  curl_api().easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);  // a stalled transfer is a failure,
+  curl_api().easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);  // not a hang
+  curl_api().easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_api().easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_api().easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl_api().easy_setopt(c, CURLOPT_FOLLOWLOCATION, request.follow_redirects ? 1L : 0L);
+  curl_api().easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
+  if (request.timeout_ms > 0) curl_api().easy_setopt(c, CURLOPT_TIMEOUT_MS, request.timeout_ms);
+  curl_api().easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+  curl_api().easy_setopt(c, CURLOPT_HEADERDATA, &t);
+  curl_api().easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+  curl_api().easy_setopt(c, CURLOPT_WRITEDATA, &t);
   set_tls(c, tls);
   set_method(c, request);
-  const CURLcode code = curl_easy_perform(c);
+  const CURLcode code = curl_api().easy_perform(c);
   if (t.error) std::rethrow_exception(t.error);
   if (t.body_too_large) {
     throw Error("response body from " + request.url + " exceeds " + std::to_string(request.body_limit) + " bytes",
                 ErrorKind::invalid_input);
   }
   if (code != CURLE_OK) {
-    return TransportFailure{std::string(*error_buffer ? error_buffer : curl_easy_strerror(code)), is_retryable(code)};
+    return TransportFailure{std::string(*error_buffer ? error_buffer : curl_api().easy_strerror(code)), is_retryable(code)};
   }
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &t.response.status);
+  curl_api().easy_getinfo(c, CURLINFO_RESPONSE_CODE, &t.response.status);
   return std::move(t.response);
 }
 
