@@ -71,6 +71,21 @@ containers_dir() { echo "$XDG_DATA_HOME/pod/containers"; }
   assert_contains "$output" "no-input"
 }
 
+@test "sig-proxy: a signal to pod run in the foreground reaches the container" {
+  # The binary itself, not the pod() function: $! must be pod's pid.
+  "$POD_BIN/pod" $(pod_store_args) run --rm "$IMAGE" sh -c 'trap "echo got-TERM; exit 9" TERM; echo ready; while :; do sleep 0.1; done' \
+    >"$BATS_TEST_TMPDIR/out" 2>&1 &
+  local runner=$!
+  local i
+  for i in $(seq 1 50); do grep -q ready "$BATS_TEST_TMPDIR/out" && break; sleep 0.1; done
+  kill -TERM "$runner"
+  local rc=0
+  wait "$runner" || rc=$?
+  cat "$BATS_TEST_TMPDIR/out"
+  [ "$rc" -eq 9 ] || die "pod run exited $rc, not the container's 9"
+  grep -q got-TERM "$BATS_TEST_TMPDIR/out" || die "the container did not get SIGTERM"
+}
+
 @test "exit codes: 125 for pod's errors, 126 cannot invoke, 127 not found" {
   run_pod 127 run --rm "$IMAGE" no-such-command
   assert_contains "$output" "no-such-command"
@@ -123,7 +138,8 @@ containers_dir() { echo "$XDG_DATA_HOME/pod/containers"; }
 }
 
 @test "a container outlives the pod that started it (SIGKILL), and another pod manages it" {
-  pod run --name survivor "$IMAGE" sleep 300 >/dev/null 2>&1 &
+  # The binary itself, not the pod() function: the SIGKILL must hit pod.
+  "$POD_BIN/pod" $(pod_store_args) run --name survivor "$IMAGE" sleep 300 >/dev/null 2>&1 &
   local starter=$!
   local i
   for i in $(seq 1 50); do
