@@ -1,11 +1,11 @@
 #include "libcore/sys/log.hpp"
 
+#include "libcore/sys/clock.hpp"
 #include "libcore/sys/error.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <ctime>
 #include <nlohmann/json.hpp>
 
 #include <array>
@@ -26,25 +26,15 @@ struct FileSink {
 };
 FileSink g_file;
 
-std::string utc_now() {
-  timespec ts{};
-  ::clock_gettime(CLOCK_REALTIME, &ts);
-  tm utc{};
-  ::gmtime_r(&ts.tv_sec, &utc);
-  char buf[64];
-  const std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &utc);
-  return std::string(buf, n) + "." + std::to_string(ts.tv_nsec / 1000000 + 1000).substr(1) + "Z";
-}
-
 void write_to_file(Level lvl, std::string_view message) {
   if (g_file.fd < 0) return;
   const std::string_view name = kNames[static_cast<std::size_t>(lvl)];
   std::string line;
   if (g_file.json) {
-    line = nlohmann::json{{"level", name}, {"msg", message}, {"time", utc_now()}}.dump(-1, ' ', false,
+    line = nlohmann::json{{"level", name}, {"msg", message}, {"time", now_rfc3339_fraction(3)}}.dump(-1, ' ', false,
                                                                                        nlohmann::json::error_handler_t::replace);
   } else {
-    line = utc_now() + " " + std::string(name) + ": " + std::string(message);
+    line = now_rfc3339_fraction(3) + " " + std::string(name) + ": " + std::string(message);
   }
   line.push_back('\n');
   [[maybe_unused]] auto n = ::write(g_file.fd, line.data(), line.size());

@@ -3,23 +3,13 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <ctime>
 
+#include "libcore/sys/clock.hpp"
 #include "libcore/sys/error.hpp"
 
 namespace pod::rootless::monitor {
 
-std::string log_timestamp() {
-  timespec ts{};
-  ::clock_gettime(CLOCK_REALTIME, &ts);
-  tm utc{};
-  ::gmtime_r(&ts.tv_sec, &utc);
-  char buf[64];
-  const std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &utc);
-  char nanos[16];
-  std::snprintf(nanos, sizeof nanos, ".%09ldZ", ts.tv_nsec);
-  return std::string(buf, n) + nanos;
-}
+std::string log_timestamp() { return now_rfc3339_fraction(9); }
 
 ContainerLog::ContainerLog(const std::string& path)
     : fd_(::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600)) {

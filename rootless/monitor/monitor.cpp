@@ -177,18 +177,26 @@ class Monitor {
     }
   }
 
-  // Copies what `fd` has into the log and to the clients; false at end of file.
-  bool pump(UniqueFd& fd, Frame kind) {
+  // Copies one read of `fd` into the log and to the clients. At end of file (or EIO from a pty
+  // whose other side is closed) the fd is closed.
+  enum class Read { data, nothing_now, closed };
+  Read pump(UniqueFd& fd, Frame kind) {
     char buf[16384];
     const ssize_t n = ::read(fd.get(), buf, sizeof buf);
-    if (n < 0 && (errno == EINTR || errno == EAGAIN)) return true;
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) return Read::nothing_now;
     if (n <= 0) {
       fd.reset();
-      return false;
+      return Read::closed;
     }
     log_.write(kind == Frame::stderr_data ? "stderr" : "stdout", std::string_view(buf, static_cast<std::size_t>(n)));
     broadcast(kind, buf, static_cast<std::size_t>(n));
-    return true;
+    return Read::data;
+  }
+
+  // What the container wrote before it ended is still in the pipes.
+  void drain(UniqueFd& fd, Frame kind) {
+    while (fd && pump(fd, kind) == Read::data) {
+    }
   }
 
   void client_input(UniqueFd& client) {
@@ -250,22 +258,15 @@ class Monitor {
       }
       if (fds[2].revents) pump(stdout_, Frame::stdout_data);
       if (fds[3].revents) pump(stderr_, Frame::stderr_data);
-      if (fds[4].revents && !pump(master_, Frame::stdout_data)) master_.reset();
+      if (fds[4].revents) pump(master_, Frame::stdout_data);
       for (std::size_t i = 5; i < fds.size(); ++i) {
         if (fds[i].revents) client_input(clients_[i - 5]);
       }
       std::erase_if(clients_, [](const UniqueFd& c) { return !c; });
     }
-    // What the container wrote before it ended is still in the pipes.
-    while (stdout_ && pump(stdout_, Frame::stdout_data)) {
-      if (errno == EAGAIN) break;
-    }
-    while (stderr_ && pump(stderr_, Frame::stderr_data)) {
-      if (errno == EAGAIN) break;
-    }
-    while (master_ && pump(master_, Frame::stdout_data)) {
-      if (errno == EAGAIN) break;
-    }
+    drain(stdout_, Frame::stdout_data);
+    drain(stderr_, Frame::stderr_data);
+    drain(master_, Frame::stdout_data);
   }
 
   void finish() {
