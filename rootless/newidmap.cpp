@@ -58,17 +58,27 @@ std::string find_privileged_helper(const std::string& name) {
   return path;
 }
 
-void write_map_with_helper(const std::string& helper, pid_t pid, const std::vector<IdMapEntry>& map) {
-  std::vector<std::string> argv{helper, std::to_string(pid)};
-  for (const auto& e : map) {
-    argv.push_back(std::to_string(e.container_id));
-    argv.push_back(std::to_string(e.host_id));
-    argv.push_back(std::to_string(e.size));
+void write_maps_with_helpers(pid_t pid, const std::vector<IdMapEntry>& uids, const std::vector<IdMapEntry>& gids) {
+  const auto argv_for = [pid](const std::string& helper, const std::vector<IdMapEntry>& map) {
+    std::vector<std::string> argv{helper, std::to_string(pid)};
+    for (const auto& e : map) {
+      argv.push_back(std::to_string(e.container_id));
+      argv.push_back(std::to_string(e.host_id));
+      argv.push_back(std::to_string(e.size));
+    }
+    return argv;
+  };
+  // Two setuid programs to start: at the same time, as each costs a process start.
+  RunningCommand commands[] = {start_command(argv_for(find_privileged_helper("newuidmap"), uids)),
+                               start_command(argv_for(find_privileged_helper("newgidmap"), gids))};
+  std::string failure;
+  for (auto& c : commands) {
+    const CommandResult r = finish_command(c);
+    if (r.exit_code != 0 && failure.empty()) {
+      failure = c.name + " failed (" + describe_exit(r) + "): " + quote_untrusted(r.output, 300);
+    }
   }
-  const CommandResult r = run_command(argv);
-  if (r.exit_code != 0) {
-    throw Error(helper + " failed (" + describe_exit(r) + "): " + quote_untrusted(r.output, 300));
-  }
+  if (!failure.empty()) throw Error(failure);
 }
 
 void write_maps_as_root(pid_t pid, const std::vector<IdMapEntry>& uids, const std::vector<IdMapEntry>& gids) {

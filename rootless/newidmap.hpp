@@ -15,8 +15,8 @@ namespace pod::rootless {
 // Throws Error naming the fix when it is missing or unprivileged.
 std::string find_privileged_helper(const std::string& name);
 
-// Runs `helper` (newuidmap or newgidmap) for `pid`; a failure quotes the helper's output.
-void write_map_with_helper(const std::string& helper, pid_t pid, const std::vector<IdMapEntry>& map);
+// Runs newuidmap and newgidmap for `pid`, side by side; a failure quotes the helper's output.
+void write_maps_with_helpers(pid_t pid, const std::vector<IdMapEntry>& uids, const std::vector<IdMapEntry>& gids);
 
 // As root (on the host, or in a user namespace whose ids cover the maps): writes the maps
 // directly, setgroups left allowed; the kernel checks them against the writer's namespace.

@@ -88,8 +88,7 @@ void write_maps(pid_t pid, const IdMapPlan& plan) {
     write_single_id_maps(pid, plan.uid_map.front(), plan.gid_map.front());
     return;
   }
-  write_map_with_helper(find_privileged_helper("newuidmap"), pid, plan.uid_map);
-  write_map_with_helper(find_privileged_helper("newgidmap"), pid, plan.gid_map);
+  write_maps_with_helpers(pid, plan.uid_map, plan.gid_map);
 }
 
 [[noreturn]] void wait_and_exit_like(pid_t pid) {

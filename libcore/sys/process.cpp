@@ -34,10 +34,12 @@ std::string read_all_bounded(int fd) {
 
 }  // namespace
 
-CommandResult run_command(const std::vector<std::string>& argv) {
+RunningCommand start_command(const std::vector<std::string>& argv) {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) throw_errno("pipe");
-  UniqueFd read_end(fds[0]);
+  RunningCommand running;
+  running.name = argv.at(0);
+  running.output.reset(fds[0]);
   UniqueFd write_end(fds[1]);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -47,24 +49,31 @@ CommandResult run_command(const std::vector<std::string>& argv) {
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
-  pid_t pid = 0;
-  const int rc = ::posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  const int rc = ::posix_spawnp(&running.pid, args[0], &actions, nullptr, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) {
     errno = rc;
     throw_errno("run", argv[0]);
   }
-  write_end.reset();
+  return running;
+}
+
+CommandResult finish_command(RunningCommand& running) {
   CommandResult result;
-  result.output = read_all_bounded(read_end.get());
+  result.output = read_all_bounded(running.output.get());
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) throw_errno("wait for", argv[0]);
+  while (::waitpid(running.pid, &status, 0) < 0) {
+    if (errno != EINTR) throw_errno("wait for", running.name);
   }
   if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
   while (!result.output.empty() && result.output.back() == '\n') result.output.pop_back();
   return result;
+}
+
+CommandResult run_command(const std::vector<std::string>& argv) {
+  RunningCommand running = start_command(argv);
+  return finish_command(running);
 }
 
 bool is_process_alive(int pid) {

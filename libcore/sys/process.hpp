@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "libcore/sys/fd.hpp"
+
 namespace pod {
 
 struct CommandResult {
@@ -13,6 +15,16 @@ struct CommandResult {
   int signal = 0;
   std::string output;     // stdout and stderr together, bounded to 64 KiB
 };
+
+// A command started by start_command: finish_command collects its output and status.
+struct RunningCommand {
+  int pid = -1;
+  std::string name;
+  UniqueFd output;
+};
+// Starts argv[0] (searched in PATH) with stdin from /dev/null, stdout and stderr on a pipe.
+RunningCommand start_command(const std::vector<std::string>& argv);
+CommandResult finish_command(RunningCommand& running);
 
 // Runs argv[0] (searched in PATH) with stdin from /dev/null and waits. Throws SysError only
 // when it cannot be started at all; a non-zero exit is a result, not an exception.

@@ -278,7 +278,10 @@ class Monitor {
     ::unlink(o_.attach_socket.c_str());
     if (!o_.console_socket.empty()) ::unlink(o_.console_socket.c_str());
     run_and_wait({o_.runtime, "--root", o_.runtime_root, "delete", "--force", o_.id});
-    if (!o_.exit_command.empty()) run_and_wait(o_.exit_command);
+    // `pod run --rm` in the foreground removes the container itself as soon as it has the exit
+    // code; then there is nothing left for the exit command to do.
+    const bool container_left = ::access((o_.bundle + "/container.json").c_str(), F_OK) == 0;
+    if (!o_.exit_command.empty() && container_left) run_and_wait(o_.exit_command);
   }
 
   void run_and_wait(const std::vector<std::string>& argv) {

@@ -55,8 +55,7 @@ void write_maps(pid_t pid, const core::oci::LinuxSpec& linux) {
     write_single_id_maps(pid, to_entries(linux.uid_mappings)[0], to_entries(linux.gid_mappings)[0]);
     return;
   }
-  write_map_with_helper(find_privileged_helper("newuidmap"), pid, to_entries(linux.uid_mappings));
-  write_map_with_helper(find_privileged_helper("newgidmap"), pid, to_entries(linux.gid_mappings));
+  write_maps_with_helpers(pid, to_entries(linux.uid_mappings), to_entries(linux.gid_mappings));
 }
 
 // Root of a user namespace (an engine's, as pod's or podman's) is not the host's root: it
