@@ -55,8 +55,6 @@ ContainerRecord from_json(const std::string& text, const std::string& where) {
   }
 }
 
-std::string containers_dir(const Store& store) { return store.root() + "/containers"; }
-
 std::string random_name() {
   static constexpr std::array<const char*, 12> kAdjectives = {"brave", "calm", "eager", "fancy", "gentle", "happy",
                                                               "jolly", "keen", "lucid", "merry", "quiet", "witty"};
@@ -94,7 +92,7 @@ std::string new_container_id() {
 }
 
 ContainerRecord ContainerStore::create(ContainerRecord record) {
-  make_dirs(containers_dir(store_), 0700);
+  make_dirs(store_.containers_dir(), 0700);
   FileLock lock(store_.lock_path(), FileLock::Mode::exclusive);
   const auto existing = list();
   const auto taken = [&](const std::string& name) {
@@ -124,7 +122,7 @@ void ContainerStore::save(const ContainerRecord& record) const {
 
 std::vector<ContainerRecord> ContainerStore::list() const {
   std::vector<ContainerRecord> out;
-  const std::unique_ptr<DIR, int (*)(DIR*)> d(::opendir(containers_dir(store_).c_str()), ::closedir);
+  const std::unique_ptr<DIR, int (*)(DIR*)> d(::opendir(store_.containers_dir().c_str()), ::closedir);
   if (!d) return out;
   while (const dirent* e = ::readdir(d.get())) {
     if (e->d_name[0] == '.') continue;
@@ -174,7 +172,7 @@ void ContainerStore::rename(const std::string& id, const std::string& new_name) 
 void ContainerStore::remove(const std::string& id) {
   FileLock lock(store_.lock_path(), FileLock::Mode::exclusive);
   // Renamed away first, so a half-removed container never looks like a container.
-  const std::string doomed = containers_dir(store_) + "/" + temp_name("removed");
+  const std::string doomed = store_.containers_dir() + "/" + temp_name("removed");
   if (::rename(dir(id).c_str(), doomed.c_str()) != 0) {
     if (errno == ENOENT) throw Error("no container with ID " + quote(id) + " found", ErrorKind::not_found);
     throw_errno("remove container", id);

@@ -41,7 +41,7 @@ class ContainerStore {
  public:
   explicit ContainerStore(const Store& store) : store_(store) {}
 
-  std::string dir(const std::string& id) const { return store_.root() + "/containers/" + id; }
+  std::string dir(const std::string& id) const { return store_.containers_dir() + "/" + id; }
 
   // Reserves the name (generated when empty) and writes the record and the directory.
   // Error(conflict) "the container name `x` is already in use by <id>".

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <random>
 
+#include "libcore/sys/error.hpp"
 #include "libcore/sys/files.hpp"
 #include "libcore/sys/log.hpp"
 #include "libcore/sys/process.hpp"
@@ -19,7 +20,13 @@ void remove_abandoned_temps(const std::string& dir) {
     const std::string name = entry.path().filename().string();
     if (!is_abandoned_temp(name)) continue;
     log::debug("store: removing leftover " + entry.path().string());
-    remove_tree(entry.path().string());
+    try {
+      remove_tree(entry.path().string());
+    } catch (const Error& e) {
+      // Outside pod's user namespace a container's leftovers are not the user's to delete:
+      // the next command that enters it will.
+      log::debug("store: leaving it for now: " + e.message());
+    }
   }
 }
 
@@ -30,7 +37,9 @@ Store Store::open(const std::string& root) {
   for (const auto& dir : {store.blobs_dir(), store.partial_dir(), store.layers_dir(), store.images_dir()}) {
     make_dirs(dir, 0700);
   }
-  for (const auto& dir : {store.blobs_dir(), store.layers_dir(), store.images_dir()}) remove_abandoned_temps(dir);
+  for (const auto& dir : {store.blobs_dir(), store.layers_dir(), store.images_dir(), store.containers_dir()}) {
+    remove_abandoned_temps(dir);
+  }
   return store;
 }
 

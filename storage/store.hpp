@@ -25,6 +25,7 @@ class Store {
   std::string partial_dir() const { return root_ + "/blobs/partial"; }
   std::string layers_dir() const { return root_ + "/layers"; }
   std::string images_dir() const { return root_ + "/images"; }
+  std::string containers_dir() const { return root_ + "/containers"; }
   std::string lock_path() const { return root_ + "/storage.lock"; }
 
  private:
