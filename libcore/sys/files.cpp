@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <filesystem>
 #include <random>
 
 #include "libcore/stream.hpp"
@@ -114,26 +113,6 @@ std::optional<FileLock> FileLock::try_lock(const std::string& path, Mode mode) {
   throw_errno("lock", path);
 }
 
-TempDir::TempDir(const std::string& parent, std::string_view prefix) {
-  std::string templ = parent + "/" + std::string(prefix) + "XXXXXX";
-  if (::mkdtemp(templ.data()) == nullptr) throw_errno("create temporary directory in", parent);
-  path_ = templ;
-}
-
-TempDir TempDir::at(const std::string& path, unsigned mode) {
-  if (::mkdir(path.c_str(), mode) != 0) throw_errno("create directory", path);
-  TempDir dir;
-  dir.path_ = path;
-  return dir;
-}
-
-TempDir::~TempDir() {
-  if (path_.empty()) return;
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);  // noexcept overload: destructors never throw
-}
-
-std::string TempDir::release() { return std::exchange(path_, std::string()); }
 
 void make_dirs(const std::string& path, unsigned mode) {
   std::string partial;
@@ -149,11 +128,6 @@ void make_dirs(const std::string& path, unsigned mode) {
   if (!S_ISDIR(st.st_mode)) throw Error("create directory " + quote(path) + ": exists and is not a directory");
 }
 
-void remove_tree(const std::string& path) {
-  std::error_code ec;
-  std::filesystem::remove_all(path, ec);  // remove_all does not follow symlinks
-  if (ec) throw Error("remove " + quote(path) + ": " + ec.message());
-}
 
 void sync_dir(const std::string& path) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
