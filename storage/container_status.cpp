@@ -67,22 +67,5 @@ ContainerState container_state(const std::string& dir) {
   return s;
 }
 
-void write_init_info(const std::string& dir, const InitInfo& info) {
-  write_file_atomic(dir + "/init.json",
-                    json{{"pid", info.pid}, {"start_time", info.start_time}, {"monitor_pid", info.monitor_pid}}.dump());
-}
-
-void write_started(const std::string& dir) {
-  write_file_atomic(dir + "/started", now_rfc3339());
-}
-
-void write_exit(const std::string& dir, int exit_code) {
-  write_file_atomic(dir + "/exit.json",
-                    json{{"exit_code", exit_code}, {"finished_at", now_rfc3339()}}.dump());
-}
-
-void clear_run_state(const std::string& dir) {
-  for (const char* name : {"/exit.json", "/init.json", "/started"}) ::unlink((dir + name).c_str());
-}
 
 }  // namespace pod::storage

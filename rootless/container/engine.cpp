@@ -72,6 +72,14 @@ std::string read_line(int fd) {
   return out;
 }
 
+// The monitor passes the runtime's error record on as it is: a JSON line ({"msg": …}).
+std::string runtime_message(const std::string& record) {
+  if (record.empty() || record.front() != '{') return record;
+  const auto j = nlohmann::json::parse(record, nullptr, false);
+  if (j.is_object() && j.contains("msg") && j["msg"].is_string()) return j["msg"].get<std::string>();
+  return record;
+}
+
 int exit_code_for(int runtime_code, const std::string& message) {
   if (runtime_code == 127 || message.find("not found") != std::string::npos) return 127;
   if (runtime_code == 126 || message.find("ermission denied") != std::string::npos) return 126;
@@ -89,10 +97,10 @@ std::vector<std::string> monitor_argv(const Engine& engine, const storage::Conta
                                    "--ready-fd", std::to_string(ready)};
   if (record.tty) argv.insert(argv.end(), {"--terminal", "--console-socket", monitor::console_socket_path(engine.runroot, record.id)});
   if (record.interactive) argv.push_back("--stdin");
-  if (record.remove) {
-    std::vector<std::string> rm = engine.pod_argv;
-    rm.insert(rm.end(), {"rm", "--force", record.id});
-    argv.insert(argv.end(), {"--exit-command", nlohmann::json(rm).dump()});
+  if (record.remove) {  // the exit command: the rest of the line
+    argv.push_back("--");
+    argv.insert(argv.end(), engine.pod_argv.begin(), engine.pod_argv.end());
+    argv.insert(argv.end(), {"rm", "--force", record.id});
   }
   return argv;
 }
@@ -148,7 +156,7 @@ pid_t prepare_container(const Engine& engine, const storage::ContainerRecord& re
   if (line.rfind("error ", 0) == 0) {
     const auto space = line.find(' ', 6);
     const int code = std::atoi(line.substr(6, space - 6).c_str());
-    const std::string message = space == std::string::npos ? "" : line.substr(space + 1);
+    const std::string message = runtime_message(space == std::string::npos ? "" : line.substr(space + 1));
     throw StartFailure(message, exit_code_for(code, message));
   }
   throw StartFailure("the monitor of " + record.name + " exited without a word", 125);

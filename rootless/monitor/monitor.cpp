@@ -11,7 +11,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <nlohmann/json.hpp>
 
 #include "libcore/sys/error.hpp"
 #include "libcore/sys/fd_passing.hpp"
@@ -43,22 +42,20 @@ void report(int ready_fd, const std::string& line) {
   [[maybe_unused]] auto n = ::write(ready_fd, line.data(), line.size());
 }
 
-// The runtime's last error, from its --log file (JSON lines).
+// The runtime's last error record from its --log file (JSON lines, which pod-runtime, crun and
+// runc all write), passed on as it is: pod reads it (the monitor carries no JSON parser).
 std::string runtime_error(const std::string& log_path) {
   const auto text = try_read_file(log_path, 1u << 20).value_or("");
-  std::string message;
+  std::string record;
   std::size_t start = 0;
   while (start < text.size()) {
     auto end = text.find('\n', start);
     if (end == std::string::npos) end = text.size();
-    try {
-      const auto j = nlohmann::json::parse(text.substr(start, end - start));
-      if (j.value("level", "") == "error") message = j.value("msg", "");
-    } catch (const nlohmann::json::exception&) {
-    }
+    const std::string line = text.substr(start, end - start);
+    if (line.find("\"error\"") != std::string::npos) record = line;
     start = end + 1;
   }
-  return message.empty() ? "the OCI runtime failed without a message" : message;
+  return record.empty() ? "the OCI runtime failed without a message" : record;
 }
 
 class Monitor {

@@ -26,7 +26,7 @@ struct MonitorOptions {
   bool terminal = false;
   bool keep_stdin = false;    // -i: a pipe for stdin, fed by attach clients
   int ready_fd = -1;
-  std::vector<std::string> exit_command;
+  std::vector<std::string> exit_command;  // after "--" on pod-monitor's command line
 };
 
 // Returns the monitor's own exit code.

@@ -3,10 +3,10 @@
 // the process small (no CLI library, no shared libraries beyond libc; see tools/CMakeLists).
 //   pod-monitor --id ID --bundle DIR --runtime PATH --runtime-root DIR --attach-socket PATH
 //               [--console-socket PATH --terminal] [--stdin] [--ready-fd N]
-//               [--exit-command JSON-ARRAY]
+//               [-- EXIT-COMMAND ARGS...]
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
-#include <nlohmann/json.hpp>
 #include <string>
 
 #include "rootless/monitor/monitor.hpp"
@@ -24,6 +24,10 @@ int main(int argc, char** argv) {
   pod::rootless::monitor::MonitorOptions o;
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
+    if (flag == "--") {  // the rest is the exit command
+      o.exit_command.assign(argv + i + 1, argv + argc);
+      break;
+    }
     if (flag == "--terminal") {
       o.terminal = true;
       continue;
@@ -41,11 +45,7 @@ int main(int argc, char** argv) {
     else if (flag == "--attach-socket") o.attach_socket = value;
     else if (flag == "--console-socket") o.console_socket = value;
     else if (flag == "--ready-fd") o.ready_fd = std::atoi(value.c_str());
-    else if (flag == "--exit-command") {
-      const auto parsed = nlohmann::json::parse(value, nullptr, false);
-      if (!parsed.is_array()) return usage("--exit-command is not a JSON array");
-      o.exit_command = parsed.get<std::vector<std::string>>();
-    } else {
+    else {
       return usage(("unknown flag " + flag).c_str());
     }
   }
