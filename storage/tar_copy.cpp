@@ -1,7 +1,5 @@
 #include "storage/tar_copy.hpp"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,6 +7,7 @@
 #include <memory>
 
 #include "libcore/sys/error.hpp"
+#include "storage/libarchive_api.hpp"
 
 namespace pod::storage {
 namespace {
@@ -16,7 +15,7 @@ namespace {
 using ArchivePtr = std::unique_ptr<archive, int (*)(archive*)>;
 
 [[noreturn]] void fail(archive* a, const std::string& what) {
-  throw Error(what + ": " + (archive_error_string(a) ? archive_error_string(a) : "unknown error"));
+  throw Error(what + ": " + (libarchive().archive_error_string(a) ? libarchive().archive_error_string(a) : "unknown error"));
 }
 
 std::string base_name(std::string path) {
@@ -39,46 +38,48 @@ bool is_directory(const std::string& path) {
 
 }  // namespace
 
+void prepare_tar_copy() { libarchive(); }
+
 void write_tar(const std::string& source, int fd) {
   struct stat st {};
   if (::lstat(source.c_str(), &st) != 0) throw_errno("copy", source);
-  ArchivePtr disk(archive_read_disk_new(), archive_read_free);
-  ArchivePtr out(archive_write_new(), archive_write_free);
-  archive_read_disk_set_standard_lookup(disk.get());
-  archive_read_disk_set_symlink_physical(disk.get());
-  archive_write_set_format_pax_restricted(out.get());
-  if (archive_write_open_fd(out.get(), fd) != ARCHIVE_OK) fail(out.get(), "writing the copy stream");
-  if (archive_read_disk_open(disk.get(), source.c_str()) != ARCHIVE_OK) fail(disk.get(), "reading " + quote(source));
+  ArchivePtr disk(libarchive().archive_read_disk_new(), libarchive().archive_read_free);
+  ArchivePtr out(libarchive().archive_write_new(), libarchive().archive_write_free);
+  libarchive().archive_read_disk_set_standard_lookup(disk.get());
+  libarchive().archive_read_disk_set_symlink_physical(disk.get());
+  libarchive().archive_write_set_format_pax_restricted(out.get());
+  if (libarchive().archive_write_open_fd(out.get(), fd) != ARCHIVE_OK) fail(out.get(), "writing the copy stream");
+  if (libarchive().archive_read_disk_open(disk.get(), source.c_str()) != ARCHIVE_OK) fail(disk.get(), "reading " + quote(source));
   const std::string top = base_name(source);
   std::string prefix = source;
   while (prefix.size() > 1 && prefix.back() == '/') prefix.pop_back();
   for (;;) {
-    archive_entry* entry = archive_entry_new();
-    const int r = archive_read_next_header2(disk.get(), entry);
+    archive_entry* entry = libarchive().archive_entry_new();
+    const int r = libarchive().archive_read_next_header2(disk.get(), entry);
     if (r == ARCHIVE_EOF) {
-      archive_entry_free(entry);
+      libarchive().archive_entry_free(entry);
       break;
     }
     if (r < ARCHIVE_WARN) {
-      archive_entry_free(entry);
+      libarchive().archive_entry_free(entry);
       fail(disk.get(), "reading " + quote(source));
     }
-    archive_read_disk_descend(disk.get());
+    libarchive().archive_read_disk_descend(disk.get());
     // "<source>/x/y" → "<top>/x/y"
-    const std::string name = archive_entry_pathname(entry);
-    archive_entry_set_pathname(entry, (top + name.substr(std::min(prefix.size(), name.size()))).c_str());
-    if (archive_write_header(out.get(), entry) != ARCHIVE_OK) fail(out.get(), "writing " + quote(name));
-    if (archive_entry_filetype(entry) == AE_IFREG && archive_entry_size(entry) > 0) {
-      const int in = ::open(archive_entry_sourcepath(entry), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    const std::string name = libarchive().archive_entry_pathname(entry);
+    libarchive().archive_entry_set_pathname(entry, (top + name.substr(std::min(prefix.size(), name.size()))).c_str());
+    if (libarchive().archive_write_header(out.get(), entry) != ARCHIVE_OK) fail(out.get(), "writing " + quote(name));
+    if (libarchive().archive_entry_filetype(entry) == AE_IFREG && libarchive().archive_entry_size(entry) > 0) {
+      const int in = ::open(libarchive().archive_entry_sourcepath(entry), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
       if (in < 0) throw_errno("read", name);
       char buf[65536];
       ssize_t n;
-      while ((n = ::read(in, buf, sizeof buf)) > 0) archive_write_data(out.get(), buf, static_cast<std::size_t>(n));
+      while ((n = ::read(in, buf, sizeof buf)) > 0) libarchive().archive_write_data(out.get(), buf, static_cast<std::size_t>(n));
       ::close(in);
     }
-    archive_entry_free(entry);
+    libarchive().archive_entry_free(entry);
   }
-  archive_write_close(out.get());
+  libarchive().archive_write_close(out.get());
 }
 
 void extract_tar(int fd, const std::string& destination) {
@@ -86,11 +87,11 @@ void extract_tar(int fd, const std::string& destination) {
   const std::string base = into ? destination : parent_of(destination);
   if (!is_directory(base)) throw Error("copy: " + quote(base) + " is not a directory", ErrorKind::not_found);
   const std::string rename_to = into ? "" : base_name(destination);
-  ArchivePtr in(archive_read_new(), archive_read_free);
-  archive_read_support_format_tar(in.get());
-  if (archive_read_open_fd(in.get(), fd, 65536) != ARCHIVE_OK) fail(in.get(), "reading the copy stream");
-  ArchivePtr disk(archive_write_disk_new(), archive_write_free);
-  archive_write_disk_set_options(disk.get(), ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
+  ArchivePtr in(libarchive().archive_read_new(), libarchive().archive_read_free);
+  libarchive().archive_read_support_format_tar(in.get());
+  if (libarchive().archive_read_open_fd(in.get(), fd, 65536) != ARCHIVE_OK) fail(in.get(), "reading the copy stream");
+  ArchivePtr disk(libarchive().archive_write_disk_new(), libarchive().archive_write_free);
+  libarchive().archive_write_disk_set_options(disk.get(), ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
                                                  ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS);
   // Names stay relative to the destination, so the secure-extraction checks apply to them.
   const int cwd = ::open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -107,30 +108,30 @@ void extract_tar(int fd, const std::string& destination) {
   std::string top;
   archive_entry* entry = nullptr;
   for (;;) {
-    const int r = archive_read_next_header(in.get(), &entry);
+    const int r = libarchive().archive_read_next_header(in.get(), &entry);
     if (r == ARCHIVE_EOF) break;
     if (r < ARCHIVE_WARN) fail(in.get(), "reading the copy stream");
-    std::string name = archive_entry_pathname(entry);
+    std::string name = libarchive().archive_entry_pathname(entry);
     if (top.empty()) top = name.substr(0, name.find('/'));
     if (!rename_to.empty() && name.rfind(top, 0) == 0) name = rename_to + name.substr(top.size());
-    archive_entry_set_pathname(entry, name.c_str());
-    if (const char* link = archive_entry_hardlink(entry)) {
+    libarchive().archive_entry_set_pathname(entry, name.c_str());
+    if (const char* link = libarchive().archive_entry_hardlink(entry)) {
       std::string target = link;
       if (!rename_to.empty() && target.rfind(top, 0) == 0) target = rename_to + target.substr(top.size());
-      archive_entry_set_hardlink(entry, target.c_str());
+      libarchive().archive_entry_set_hardlink(entry, target.c_str());
     }
-    if (archive_write_header(disk.get(), entry) != ARCHIVE_OK) fail(disk.get(), "copying " + quote(name));
+    if (libarchive().archive_write_header(disk.get(), entry) != ARCHIVE_OK) fail(disk.get(), "copying " + quote(name));
     const void* block = nullptr;
     size_t size = 0;
     la_int64_t offset = 0;
     int d;
-    while ((d = archive_read_data_block(in.get(), &block, &size, &offset)) == ARCHIVE_OK) {
-      if (archive_write_data_block(disk.get(), block, size, offset) != ARCHIVE_OK) fail(disk.get(), "writing " + quote(name));
+    while ((d = libarchive().archive_read_data_block(in.get(), &block, &size, &offset)) == ARCHIVE_OK) {
+      if (libarchive().archive_write_data_block(disk.get(), block, size, offset) != ARCHIVE_OK) fail(disk.get(), "writing " + quote(name));
     }
     if (d < ARCHIVE_WARN) fail(in.get(), "reading the copy stream");
-    archive_write_finish_entry(disk.get());
+    libarchive().archive_write_finish_entry(disk.get());
   }
-  archive_write_close(disk.get());
+  libarchive().archive_write_close(disk.get());
 }
 
 }  // namespace pod::storage

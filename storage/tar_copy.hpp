@@ -11,6 +11,10 @@
 
 namespace pod::storage {
 
+// Loads what the copy needs (libarchive) now: before forking into a container's namespaces,
+// where the host's libraries cannot be found.
+void prepare_tar_copy();
+
 // Writes `source` (a file, or a directory and everything under it) to `fd` as a tar stream.
 // Throws Error naming the path when it cannot be read.
 void write_tar(const std::string& source, int fd);

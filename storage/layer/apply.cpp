@@ -1,8 +1,6 @@
 // apply_layer: libarchive parses the tar, LayerWriter writes what it finds.
 #include "storage/layer/apply.hpp"
 
-#include <archive.h>
-#include <archive_entry.h>
 
 #include <cerrno>
 #include <exception>
@@ -12,6 +10,7 @@
 
 #include "libcore/sys/error.hpp"
 #include "libcore/sys/log.hpp"
+#include "storage/libarchive_api.hpp"
 #include "storage/layer/layer_writer.hpp"
 
 namespace pod::storage {
@@ -23,7 +22,7 @@ using detail::TarEntry;
 constexpr std::size_t kReadChunk = 128 * 1024;
 
 struct ArchiveReadFree {
-  void operator()(archive* a) const noexcept { archive_read_free(a); }
+  void operator()(archive* a) const noexcept { libarchive().archive_read_free(a); }
 };
 using ArchivePtr = std::unique_ptr<archive, ArchiveReadFree>;
 
@@ -42,7 +41,7 @@ class ArchiveInput {
       return static_cast<la_ssize_t>(n);
     } catch (...) {
       input->error_ = std::current_exception();
-      archive_set_error(a, EIO, "the tar stream failed");
+      libarchive().archive_set_error(a, EIO, "the tar stream failed");
       return ARCHIVE_FATAL;
     }
   }
@@ -51,7 +50,7 @@ class ArchiveInput {
   // complaint about the tar.
   [[noreturn]] void fail(archive* a, std::string_view what) const {
     if (error_) std::rethrow_exception(error_);
-    const char* message = archive_error_string(a);
+    const char* message = libarchive().archive_error_string(a);
     throw Error(std::string(what) + ": " + (message != nullptr ? message : "unknown libarchive error"),
                 ErrorKind::invalid_input);
   }
@@ -73,7 +72,7 @@ class EntryData final : public core::Reader {
  public:
   EntryData(archive* a, const ArchiveInput& input) : a_(a), input_(input) {}
   std::size_t read(void* buffer, std::size_t size) override {
-    const la_ssize_t n = archive_read_data(a_, buffer, size);
+    const la_ssize_t n = libarchive().archive_read_data(a_, buffer, size);
     if (n < 0) input_.fail(a_, "reading the content");
     return static_cast<std::size_t>(n);
   }
@@ -84,8 +83,8 @@ class EntryData final : public core::Reader {
 };
 
 EntryType entry_type(archive_entry* e) {
-  if (archive_entry_hardlink(e) != nullptr) return EntryType::hardlink;
-  switch (archive_entry_filetype(e)) {
+  if (libarchive().archive_entry_hardlink(e) != nullptr) return EntryType::hardlink;
+  switch (libarchive().archive_entry_filetype(e)) {
     case AE_IFREG:
       return EntryType::regular;
     case AE_IFDIR:
@@ -99,7 +98,7 @@ EntryType entry_type(archive_entry* e) {
     case AE_IFIFO:
       return EntryType::fifo;
     default:
-      throw Error("unsupported entry type " + std::to_string(archive_entry_filetype(e)), ErrorKind::unsupported);
+      throw Error("unsupported entry type " + std::to_string(libarchive().archive_entry_filetype(e)), ErrorKind::unsupported);
   }
 }
 
@@ -107,20 +106,20 @@ TarEntry to_tar_entry(archive_entry* e, const char* name) {
   TarEntry t;
   t.unsafe_name = name;
   t.type = entry_type(e);
-  const char* link = t.type == EntryType::hardlink ? archive_entry_hardlink(e) : archive_entry_symlink(e);
+  const char* link = t.type == EntryType::hardlink ? libarchive().archive_entry_hardlink(e) : libarchive().archive_entry_symlink(e);
   if (link != nullptr) t.unsafe_link = link;
-  t.perm = archive_entry_perm(e) & 07777;
-  t.uid = archive_entry_uid(e);
-  t.gid = archive_entry_gid(e);
-  t.rdev_major = archive_entry_rdevmajor(e);
-  t.rdev_minor = archive_entry_rdevminor(e);
-  t.mtime = {archive_entry_mtime(e), archive_entry_mtime_nsec(e)};
-  t.atime = archive_entry_atime_is_set(e) != 0 ? timespec{archive_entry_atime(e), archive_entry_atime_nsec(e)} : t.mtime;
-  archive_entry_xattr_reset(e);
+  t.perm = libarchive().archive_entry_perm(e) & 07777;
+  t.uid = libarchive().archive_entry_uid(e);
+  t.gid = libarchive().archive_entry_gid(e);
+  t.rdev_major = libarchive().archive_entry_rdevmajor(e);
+  t.rdev_minor = libarchive().archive_entry_rdevminor(e);
+  t.mtime = {libarchive().archive_entry_mtime(e), libarchive().archive_entry_mtime_nsec(e)};
+  t.atime = libarchive().archive_entry_atime_is_set(e) != 0 ? timespec{libarchive().archive_entry_atime(e), libarchive().archive_entry_atime_nsec(e)} : t.mtime;
+  libarchive().archive_entry_xattr_reset(e);
   const char* key = nullptr;
   const void* value = nullptr;
   std::size_t size = 0;
-  while (archive_entry_xattr_next(e, &key, &value, &size) == ARCHIVE_OK) {
+  while (libarchive().archive_entry_xattr_next(e, &key, &value, &size) == ARCHIVE_OK) {
     t.xattrs.emplace_back(key, std::string(static_cast<const char*>(value), size));
   }
   return t;
@@ -130,14 +129,14 @@ TarEntry to_tar_entry(archive_entry* e, const char* name) {
 
 ApplyResult apply_layer(core::Reader& tar, int target_dir_fd, const ApplyOptions& opts) {
   return with_context("applying layer " + quote(opts.layer_name), [&] {
-    const ArchivePtr a(archive_read_new());
+    const ArchivePtr a(libarchive().archive_read_new());
     if (!a) throw std::bad_alloc();
     // Tar in all its dialects (ustar, pax, GNU), no decompression: the caller decompresses.
     // "empty" makes a zero-byte stream an empty layer instead of an unknown format.
-    archive_read_support_format_tar(a.get());
-    archive_read_support_format_empty(a.get());
+    libarchive().archive_read_support_format_tar(a.get());
+    libarchive().archive_read_support_format_empty(a.get());
     ArchiveInput input(tar);
-    if (archive_read_open(a.get(), &input, nullptr, &ArchiveInput::read_callback, nullptr) != ARCHIVE_OK) {
+    if (libarchive().archive_read_open(a.get(), &input, nullptr, &ArchiveInput::read_callback, nullptr) != ARCHIVE_OK) {
       input.fail(a.get(), "reading the tar stream");
     }
     detail::LayerWriter writer(target_dir_fd, opts);
@@ -145,15 +144,15 @@ ApplyResult apply_layer(core::Reader& tar, int target_dir_fd, const ApplyOptions
     ApplyResult result;
     for (;;) {
       archive_entry* e = nullptr;
-      const int rc = archive_read_next_header(a.get(), &e);
+      const int rc = libarchive().archive_read_next_header(a.get(), &e);
       if (rc == ARCHIVE_EOF) break;
       if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) input.fail(a.get(), "reading the tar stream");
-      const char* name = archive_entry_pathname(e);
+      const char* name = libarchive().archive_entry_pathname(e);
       if (name == nullptr) name = "";
       // A warning is about a name that does not convert to the current locale; the bytes are
       // kept as they are, which is what the layer meant.
       if (rc == ARCHIVE_WARN) {
-        const char* warning = archive_error_string(a.get());
+        const char* warning = libarchive().archive_error_string(a.get());
         log::debug("layer " + quote(opts.layer_name) + ": " + (warning != nullptr ? warning : "tar warning"));
       }
       ++result.entries;

@@ -2,6 +2,7 @@
 // side). A running container is entered (its namespaces); a stopped one has its root mounted
 // in pod's user namespace and is entered by chroot.
 #include <CLI/CLI.hpp>
+#include <signal.h>
 #include <unistd.h>
 
 #include "libcore/sys/error.hpp"
@@ -37,6 +38,8 @@ using rootless::container::Child;
 
 // The host side runs here; the container side in `fork_in(work)`.
 void copy(const Side& from, const Side& to, const std::function<Child(const std::function<void()>&)>& fork_in) {
+  storage::prepare_tar_copy();
+  ::signal(SIGPIPE, SIG_IGN);  // a side that stops early is an error to report, not a signal
   Pipe pipe = make_pipe();
   Child child;
   if (to.container.empty()) {  // container → host
