@@ -1,8 +1,6 @@
 #include "libcore/registry/curl_api.hpp"
 
-#include <dlfcn.h>
-
-#include "libcore/sys/error.hpp"
+#include "libcore/sys/dynamic_library.hpp"
 
 namespace pod::core::registry {
 namespace {
@@ -11,18 +9,11 @@ constexpr const char* kLibrary = "libcurl.so.4";
 
 template <class Fn>
 void resolve(void* library, const char* name, Fn& out) {
-  void* symbol = ::dlsym(library, name);
-  if (symbol == nullptr) throw Error(std::string(kLibrary) + " has no " + name + ": it is too old (pod needs libcurl 7.85 or later)");
-  out = reinterpret_cast<Fn>(symbol);
+  out = reinterpret_cast<Fn>(library_symbol(library, kLibrary, name));
 }
 
 CurlApi load() {
-  void* library = ::dlopen(kLibrary, RTLD_NOW | RTLD_LOCAL);
-  if (library == nullptr) {
-    const char* why = ::dlerror();
-    throw Error(std::string("cannot load ") + kLibrary + " to talk to registries (fix: apt-get install libcurl4): " +
-                (why ? why : "unknown error"));
-  }
+  void* library = load_library(kLibrary, "talk to registries", "apt-get install libcurl4");
   CurlApi api{};
   resolve(library, "curl_global_init", api.global_init);
   resolve(library, "curl_easy_init", api.easy_init);
@@ -34,7 +25,7 @@ CurlApi load() {
   resolve(library, "curl_easy_strerror", api.easy_strerror);
   resolve(library, "curl_slist_append", api.slist_append);
   resolve(library, "curl_slist_free_all", api.slist_free_all);
-  return api;  // the library stays loaded for the process's life
+  return api;
 }
 
 }  // namespace
