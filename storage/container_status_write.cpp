@@ -11,15 +11,15 @@
 namespace pod::storage {
 
 void write_init_info(const std::string& dir, const InitInfo& info) {
-  write_file_atomic(dir + "/init.json", "{\"pid\":" + std::to_string(info.pid) + ",\"start_time\":" +
+  write_state_file(dir + "/init.json", "{\"pid\":" + std::to_string(info.pid) + ",\"start_time\":" +
                                             std::to_string(info.start_time) + ",\"monitor_pid\":" +
                                             std::to_string(info.monitor_pid) + "}");
 }
 
-void write_started(const std::string& dir) { write_file_atomic(dir + "/started", now_rfc3339()); }
+void write_started(const std::string& dir) { write_state_file(dir + "/started", now_rfc3339()); }
 
 void write_exit(const std::string& dir, int exit_code) {
-  write_file_atomic(dir + "/exit.json",
+  write_state_file(dir + "/exit.json",
                     "{\"exit_code\":" + std::to_string(exit_code) + ",\"finished_at\":\"" + now_rfc3339() + "\"}");
 }
 

@@ -58,18 +58,24 @@ AtomicFile::~AtomicFile() {
 
 void AtomicFile::write(std::string_view data) { write_all(fd_.get(), data, temp_path_); }
 
-void AtomicFile::commit() {
-  if (::fsync(fd_.get()) != 0) throw_errno("fsync", temp_path_);
+void AtomicFile::commit(bool durable) {
+  if (durable && ::fsync(fd_.get()) != 0) throw_errno("fsync", temp_path_);
   fd_.reset();
   if (::rename(temp_path_.c_str(), path_.c_str()) != 0) throw_errno("rename", temp_path_);
   committed_ = true;
-  sync_dir(dir_of(path_));
+  if (durable) sync_dir(dir_of(path_));
 }
 
 void write_file_atomic(const std::string& path, std::string_view content, unsigned mode) {
   AtomicFile f(path, mode);
   f.write(content);
   f.commit();
+}
+
+void write_state_file(const std::string& path, std::string_view content, unsigned mode) {
+  AtomicFile f(path, mode);
+  f.write(content);
+  f.commit(false);
 }
 
 std::string read_file(const std::string& path, std::size_t limit) {

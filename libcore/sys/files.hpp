@@ -22,7 +22,9 @@ class AtomicFile {
 
   void write(std::string_view data);
   int fd() const { return fd_.get(); }
-  void commit();
+  // Flushes (file and directory) before and after the rename, unless `durable` is false: for
+  // state that means nothing after a reboot (a running container's), where atomic is enough.
+  void commit(bool durable = true);
 
  private:
   std::string path_;
@@ -33,6 +35,8 @@ class AtomicFile {
 
 // Replaces `path` with `content` atomically (AtomicFile in one call).
 void write_file_atomic(const std::string& path, std::string_view content, unsigned mode = 0644);
+// The same without the flushes: atomic, not durable across a power cut (see commit()).
+void write_state_file(const std::string& path, std::string_view content, unsigned mode = 0644);
 
 // Reads a whole small file; throws SysError (kind not_found for ENOENT). Bounded by `limit`.
 std::string read_file(const std::string& path, std::size_t limit = 16u << 20);

@@ -111,9 +111,9 @@ void write_userdata(const std::string& dir, const std::string& hostname, bool ho
   std::string hosts = "127.0.0.1\tlocalhost localhost.localdomain\n::1\tlocalhost localhost.localdomain\n";
   if (host_network) hosts = try_read_file("/etc/hosts", 1u << 20).value_or(hosts);
   hosts += "127.0.1.1\t" + hostname + "\n";
-  write_file_atomic(dir + "/hosts", hosts);
-  write_file_atomic(dir + "/hostname", hostname + "\n");
-  write_file_atomic(dir + "/resolv.conf", try_read_file("/etc/resolv.conf", 1u << 20).value_or(""));
+  write_state_file(dir + "/hosts", hosts);
+  write_state_file(dir + "/hostname", hostname + "\n");
+  write_state_file(dir + "/resolv.conf", try_read_file("/etc/resolv.conf", 1u << 20).value_or(""));
 }
 
 void mount_container_root(const Engine& engine, const storage::ContainerRecord& record) {
@@ -129,7 +129,7 @@ void mount_container_root(const Engine& engine, const storage::ContainerRecord& 
   }
   mount_rootfs(record.driver, layer_dirs(engine, record), dir + "/upper", dir + "/work", dir + "/merged", engine.rootless);
   // The copy is the container's writable root for its whole life: made once.
-  if (vfs) write_file_atomic(dir + "/vfs-complete", "");
+  if (vfs) write_state_file(dir + "/vfs-complete", "");
 }
 
 void remove_container(const Engine& engine, const storage::ContainerRecord& record) {

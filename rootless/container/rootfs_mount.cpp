@@ -114,7 +114,7 @@ DriverChoice choose_driver(const std::string& store_root, const std::string& run
     }
   }
   make_dirs(runroot, 0700);
-  write_file_atomic(cache, choice.driver + "\n" + choice.reason);
+  write_state_file(cache, choice.driver + "\n" + choice.reason);
   return choice;
 }
 

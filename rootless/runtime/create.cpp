@@ -195,7 +195,7 @@ ContainerState create_container(const StateStore& store, const std::string& id, 
     state.pid = drive_setup(runtime_end, stage1, spec, state);
     state.pid_start_time = process_start_ticks(state.pid);
     store.save(state);
-    if (!options.pid_file.empty()) write_file_atomic(options.pid_file, std::to_string(state.pid));
+    if (!options.pid_file.empty()) write_state_file(options.pid_file, std::to_string(state.pid));
     log::debug("container " + id + ": created, init pid " + std::to_string(state.pid));
     return state;
   } catch (...) {

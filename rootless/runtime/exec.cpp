@@ -160,7 +160,7 @@ pid_t exec_in_container(const StateStore& store, const std::string& id, const co
     wait_container(pid);
     throw;
   }
-  if (!options.pid_file.empty()) write_file_atomic(options.pid_file, std::to_string(pid));
+  if (!options.pid_file.empty()) write_state_file(options.pid_file, std::to_string(pid));
   return pid;
 }
 

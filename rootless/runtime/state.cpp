@@ -56,7 +56,7 @@ void StateStore::reserve(const std::string& id) const {
 void StateStore::save(const ContainerState& s) const {
   const nlohmann::json j{{"id", s.id}, {"bundle", s.bundle}, {"pid", s.pid}, {"pid_start_time", s.pid_start_time},
                          {"created", s.created}, {"annotations", s.annotations}};
-  write_file_atomic(dir(s.id) + "/state.json", j.dump(2), 0600);
+  write_state_file(dir(s.id) + "/state.json", j.dump(2), 0600);
 }
 
 ContainerState StateStore::load(const std::string& id) const {

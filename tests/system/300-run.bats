@@ -58,6 +58,13 @@ containers_dir() { echo "$XDG_DATA_HOME/pod/containers"; }
   assert_contains "$output" "got:typed"
 }
 
+@test "run -it: Ctrl-C reaches the container through its terminal" {
+  run -4 timeout 60 script -qec "$POD_BIN/pod $(pod_store_args) run -it --rm $IMAGE sh -c 'trap \"echo got-INT; exit 4\" INT; echo ready; while :; do sleep 0.1; done'" /dev/null \
+    < <(sleep 2; printf '\003'; sleep 5)
+  echo "$output"
+  assert_contains "$output" "got-INT"
+}
+
 @test "run -it: the terminal's size reaches the container's pty" {
   run timeout 60 script -qec "stty rows 33 cols 101; $POD_BIN/pod $(pod_store_args) run -it --rm $IMAGE stty size" /dev/null <<<""
   echo "$output"

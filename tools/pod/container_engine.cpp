@@ -14,6 +14,7 @@
 #include "libcore/sys/log.hpp"
 #include "libcore/sys/process.hpp"
 #include "libcore/sys/signals.hpp"
+#include "libcore/sys/terminal.hpp"
 #include "rootless/container/rootfs_mount.hpp"
 #include "rootless/container/spec_builder.hpp"
 #include "rootless/userns.hpp"
@@ -272,7 +273,11 @@ storage::ContainerRecord create_from_flags(const rootless::container::Engine& en
     const std::string hostname = !f.hostname.empty() ? f.hostname : record.id.substr(0, 12);
     rootless::container::write_userdata(dir, hostname, f.network == "host");
     rootless::container::mount_container_root(engine, record);
-    const auto spec = rootless::container::build_runtime_spec(settings_of(f, config, dir, hostname, engine.single_id));
+    auto spec = rootless::container::build_runtime_spec(settings_of(f, config, dir, hostname, engine.single_id));
+    // The pty starts with this terminal's size: the program's first look at it is right.
+    if (const auto size = f.tty ? window_size(STDIN_FILENO) : std::nullopt; size && size->ws_row > 0) {
+      spec.process->console_size = core::oci::ConsoleSize{size->ws_row, size->ws_col};
+    }
     record.command = spec.process->args;
     containers.save(record);
     write_file_atomic(dir + "/config.json", core::oci::serialize(spec, true) + "\n");
