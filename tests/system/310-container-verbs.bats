@@ -62,6 +62,9 @@ teardown() { remove_all_containers; }
   run_pod info --format json
   echo "$output" | jq -e '.store.graphDriverName == "overlay" or .store.graphDriverName == "fuse-overlayfs"'
   echo "$output" | jq -e '.host.ociRuntime.name == "pod-runtime" and (.host.ociRuntime.path | length > 0)'
+  # The cgroup layout, and for each controller either where it is delegated or why not.
+  echo "$output" | jq -e '.host.cgroups.version | test("v1|v2")'
+  echo "$output" | jq -e '(.host.cgroups.missing | length) + (.host.cgroups.delegated | length) > 0'
 }
 
 @test "cp: host → container and back, files and directories, running and stopped" {

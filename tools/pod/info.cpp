@@ -3,12 +3,12 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
-#include <sys/stat.h>
 
 #include "libcore/sys/error.hpp"
 #include "libcore/sys/files.hpp"
 #include "libcore/sys/process.hpp"
 #include "libcore/version.hpp"
+#include "rootless/cgroup/layout.hpp"
 #include "rootless/host_info.hpp"
 #include "tools/common/main.hpp"
 #include "tools/common/output.hpp"
@@ -35,11 +35,19 @@ json driver_json(const std::string& runroot) {
   return {{"graphDriverName", cached->substr(0, nl)}, {"graphDriverStatus", reason.empty() ? "ok" : "fallback: " + reason}};
 }
 
-std::string cgroup_layout() {
-  struct stat st {};
-  if (::stat("/sys/fs/cgroup/cgroup.controllers", &st) == 0) return "v2";
-  if (::stat("/sys/fs/cgroup/unified", &st) == 0) return "v1 (hybrid)";
-  return "v1";
+// The cgroup layout and what of it this user may write (delegation).
+json cgroups_json(uid_t uid) {
+  using namespace rootless::cgroup;
+  const Layout layout = parse_layout(try_read_file("/proc/self/mountinfo", 1u << 20).value_or(""));
+  const auto membership = parse_membership(try_read_file("/proc/self/cgroup", 1u << 16).value_or(""));
+  const Delegation d = find_delegation(layout, membership, uid);
+  json delegated = json::object();
+  if (!d.v2_dir.empty()) delegated["v2"] = {{"path", d.v2_dir}, {"controllers", d.v2_controllers}};
+  for (const auto& [controller, dir] : d.v1_dirs) delegated["v1"][controller] = dir;
+  return {{"version", std::string(to_string(layout.version))},
+          {"delegated", delegated},
+          {"missing", d.missing},
+          {"limits", "not applied yet: asking for one is an error"}};
 }
 
 json runtime_json() {
@@ -58,8 +66,7 @@ json info_json(const rootless::HostInfo& h) {
             {"security", {{"rootless", h.rootless}}},
             {"idMappings", {{"uidmap", id_map_json(h.uid_map)}, {"gidmap", id_map_json(h.gid_map)}}},
             {"ociRuntime", runtime_json()},
-            {"cgroupVersion", cgroup_layout()},
-            {"cgroupManager", "none: resource limits are not supported yet (asking for one is an error)"},
+            {"cgroups", cgroups_json(h.uid)},
             {"network", "none or host: user-mode networking (slirp) is not available yet"},
             {"warnings", h.warnings}};
   json store{{"graphRoot", h.store.root}, {"runRoot", h.store.runroot}};

@@ -1,0 +1,138 @@
+#include "rootless/cgroup/layout.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <sstream>
+
+#include "libcore/sys/files.hpp"
+
+namespace pod::rootless::cgroup {
+namespace {
+
+std::vector<std::string> split(std::string_view text, char sep) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const auto end = text.find(sep, start);
+    out.emplace_back(text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  return out;
+}
+
+bool owned_by(const std::string& path, uid_t uid) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == uid;
+}
+
+// The nearest directory from `mount + path` up to (not above) `mount` that `uid` owns.
+std::string owned_ancestor(const std::string& root, const std::string& mount, std::string path, uid_t uid) {
+  for (;;) {
+    const std::string dir = root + mount + (path == "/" ? "" : path);
+    if (owned_by(dir, uid)) return dir;
+    if (path == "/" || path.empty()) return {};
+    const auto slash = path.rfind('/');
+    path = slash == 0 ? "/" : path.substr(0, slash);
+  }
+}
+
+void delegate_v2(const Layout& layout, const std::map<std::string, std::string>& membership, uid_t uid,
+                 const std::string& root, Delegation& d) {
+  const auto it = membership.find("");
+  if (layout.unified_mount.empty() || it == membership.end()) return;
+  d.v2_dir = owned_ancestor(root, layout.unified_mount, it->second, uid);
+  if (d.v2_dir.empty()) return;
+  const auto text = try_read_file(d.v2_dir + "/cgroup.controllers", 4096).value_or("");
+  std::istringstream in(text);
+  for (std::string c; in >> c;) d.v2_controllers.push_back(c);
+}
+
+}  // namespace
+
+std::string_view to_string(Version version) {
+  switch (version) {
+    case Version::none: return "none";
+    case Version::v1: return "v1";
+    case Version::hybrid: return "v1 (hybrid: with a cgroup2 hierarchy)";
+    case Version::v2: return "v2";
+  }
+  return "?";
+}
+
+Layout parse_layout(std::string_view mountinfo) {
+  Layout layout;
+  for (const auto& line : split(mountinfo, '\n')) {
+    const auto dash = line.find(" - ");
+    if (dash == std::string::npos) continue;
+    const auto before = split(std::string_view(line).substr(0, dash), ' ');
+    const auto after = split(std::string_view(line).substr(dash + 3), ' ');
+    if (before.size() < 5 || after.size() < 3) continue;
+    const std::string& mount_point = before[4];
+    if (after[0] == "cgroup2") {
+      layout.unified_mount = mount_point;
+    } else if (after[0] == "cgroup") {
+      for (const auto& option : split(after[2], ',')) {
+        if (option != "rw" && option != "ro" && option.rfind("release_agent", 0) != 0 && option != "clone_children" &&
+            option != "noprefix" && option != "xattr") {
+          layout.v1_mounts[option] = mount_point;
+        }
+      }
+    }
+  }
+  const bool v1 = !layout.v1_mounts.empty();
+  const bool v2 = !layout.unified_mount.empty();
+  layout.version = v1 && v2 ? Version::hybrid : v1 ? Version::v1 : v2 ? Version::v2 : Version::none;
+  return layout;
+}
+
+std::map<std::string, std::string> parse_membership(std::string_view proc_self_cgroup) {
+  std::map<std::string, std::string> out;
+  for (const auto& line : split(proc_self_cgroup, '\n')) {
+    const auto first = line.find(':');
+    const auto second = first == std::string::npos ? first : line.find(':', first + 1);
+    if (second == std::string::npos) continue;
+    const std::string controllers = line.substr(first + 1, second - first - 1);
+    const std::string path = line.substr(second + 1);
+    if (controllers.empty()) {
+      out[""] = path;
+      continue;
+    }
+    for (const auto& c : split(controllers, ',')) out[c] = path;
+  }
+  return out;
+}
+
+const std::vector<std::string>& wanted_controllers() {
+  static const std::vector<std::string> names = {"memory", "pids", "cpu", "cpuset", "io", "blkio", "freezer"};
+  return names;
+}
+
+Delegation find_delegation(const Layout& layout, const std::map<std::string, std::string>& membership, uid_t uid,
+                           const std::string& root) {
+  Delegation d;
+  delegate_v2(layout, membership, uid, root, d);
+  for (const auto& controller : wanted_controllers()) {
+    if (std::find(d.v2_controllers.begin(), d.v2_controllers.end(), controller) != d.v2_controllers.end()) continue;
+    const auto mount = layout.v1_mounts.find(controller);
+    if (mount == layout.v1_mounts.end()) {
+      if (controller == "io" || controller == "blkio") continue;  // one of the two names is enough
+      d.missing[controller] = d.v2_dir.empty() ? "not mounted, and no delegated cgroup2 subtree"
+                                               : "not in the delegated cgroup2 subtree's cgroup.controllers";
+      continue;
+    }
+    const auto member = membership.find(controller);
+    const std::string dir = owned_ancestor(root, mount->second, member == membership.end() ? "/" : member->second, uid);
+    if (dir.empty()) {
+      d.missing[controller] = "no directory of " + mount->second + " is owned by uid " + std::to_string(uid) +
+                              " (fix, as root: mkdir and chown a subtree for the user)";
+    } else {
+      d.v1_dirs[controller] = dir;
+    }
+  }
+  return d;
+}
+
+}  // namespace pod::rootless::cgroup
