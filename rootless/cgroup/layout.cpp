@@ -28,9 +28,12 @@ bool owned_by(const std::string& path, uid_t uid) {
   return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == uid;
 }
 
-// The nearest directory from `mount + path` up to (not above) `mount` that `uid` owns.
-std::string owned_ancestor(const std::string& root, const std::string& mount, std::string path, uid_t uid) {
+// The nearest directory from `mount + path` up to `mount` that `uid` owns; the hierarchy's
+// root itself only when `include_top` (root's case: it owns the whole hierarchy).
+std::string owned_ancestor(const std::string& root, const std::string& mount, std::string path, uid_t uid,
+                           bool include_top = true) {
   for (;;) {
+    if (!include_top && (path == "/" || path.empty())) return {};
     const std::string dir = root + mount + (path == "/" ? "" : path);
     if (owned_by(dir, uid)) return dir;
     if (path == "/" || path.empty()) return {};
@@ -123,11 +126,18 @@ Delegation find_delegation(const Layout& layout, const std::map<std::string, std
                                                : "not in the delegated cgroup2 subtree's cgroup.controllers";
       continue;
     }
+    // Below the top: an owned ancestor of its own cgroup, else the administrator's pod/<uid>,
+    // else the top itself (root owns it).
     const auto member = membership.find(controller);
-    const std::string dir = owned_ancestor(root, mount->second, member == membership.end() ? "/" : member->second, uid);
+    const std::string own_path = member == membership.end() ? "/" : member->second;
+    const std::string made_for_user = root + mount->second + "/pod/" + std::to_string(uid);
+    std::string dir = owned_ancestor(root, mount->second, own_path, uid, false);
+    if (dir.empty() && owned_by(made_for_user, uid)) dir = made_for_user;
+    if (dir.empty()) dir = owned_ancestor(root, mount->second, "/", uid);
     if (dir.empty()) {
       d.missing[controller] = "no directory of " + mount->second + " is owned by uid " + std::to_string(uid) +
-                              " (fix, as root: mkdir and chown a subtree for the user)";
+                              " (fix, as root: mkdir " + mount->second + "/pod/" + std::to_string(uid) +
+                              " and chown -R it to the user)";
     } else {
       d.v1_dirs[controller] = dir;
     }

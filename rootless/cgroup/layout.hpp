@@ -7,7 +7,9 @@
 //           (user@UID.service), with the controllers listed in its cgroup.controllers;
 //   hybrid  v1 controller hierarchies plus an (often empty) cgroup2 one;
 //   v1      controller hierarchies only: each controller is delegated when the user owns a
-//           directory on the way from the hierarchy's root to its own cgroup there.
+//           directory on the way from the hierarchy's root to its own cgroup there, or the
+//           directory an administrator made for it: <hierarchy>/pod/<uid> (.ci/setup makes
+//           these for the test user; v1 has no delegation of its own).
 #pragma once
 
 #include <sys/types.h>

@@ -81,3 +81,13 @@ TEST_CASE("cgroup delegation: v1 controllers where the user owns a directory on 
   CHECK(other.v1_dirs.empty());
   CHECK(other.missing.at("memory").find("owned by uid") != std::string::npos);
 }
+
+TEST_CASE("cgroup delegation: v1 subtrees an administrator made at <hierarchy>/pod/<uid>", "[cgroup]") {
+  pod::TempDir fake("/tmp", "cgroup-tree");
+  const std::string uid = std::to_string(::getuid());
+  pod::make_dirs(fake.path() + "/sys/fs/cgroup/pids/pod/" + uid);
+  const auto layout = parse_layout(kHybrid);
+  // The process itself sits in a cgroup owned by someone else (its uid is not the owner).
+  const auto d = find_delegation(layout, {{"pids", "/elsewhere"}}, ::getuid(), fake.path());
+  CHECK(d.v1_dirs.at("pids") == fake.path() + "/sys/fs/cgroup/pids/pod/" + uid);
+}
