@@ -114,7 +114,8 @@ const std::vector<std::string>& wanted_controllers() {
 }
 
 Delegation find_delegation(const Layout& layout, const std::map<std::string, std::string>& membership, uid_t uid,
-                           const std::string& root) {
+                           const std::string& root, uid_t path_uid) {
+  if (path_uid == static_cast<uid_t>(-1)) path_uid = uid;
   Delegation d;
   delegate_v2(layout, membership, uid, root, d);
   for (const auto& controller : wanted_controllers()) {
@@ -130,19 +131,33 @@ Delegation find_delegation(const Layout& layout, const std::map<std::string, std
     // else the top itself (root owns it).
     const auto member = membership.find(controller);
     const std::string own_path = member == membership.end() ? "/" : member->second;
-    const std::string made_for_user = root + mount->second + "/pod/" + std::to_string(uid);
+    const std::string made_for_user = root + mount->second + "/pod/" + std::to_string(path_uid);
     std::string dir = owned_ancestor(root, mount->second, own_path, uid, false);
     if (dir.empty() && owned_by(made_for_user, uid)) dir = made_for_user;
     if (dir.empty()) dir = owned_ancestor(root, mount->second, "/", uid);
     if (dir.empty()) {
-      d.missing[controller] = "no directory of " + mount->second + " is owned by uid " + std::to_string(uid) +
-                              " (fix, as root: mkdir " + mount->second + "/pod/" + std::to_string(uid) +
+      d.missing[controller] = "no directory of " + mount->second + " is owned by uid " + std::to_string(path_uid) +
+                              " (fix, as root: mkdir " + mount->second + "/pod/" + std::to_string(path_uid) +
                               " and chown -R it to the user)";
     } else {
       d.v1_dirs[controller] = dir;
     }
   }
   return d;
+}
+
+Delegation own_delegation(Layout* layout_out) {
+  const Layout layout = parse_layout(try_read_file("/proc/self/mountinfo", 1u << 20).value_or(""));
+  const auto membership = parse_membership(try_read_file("/proc/self/cgroup", 1u << 16).value_or(""));
+  // "0 1001 1": inside pod's user namespace, the user is 1001 outside.
+  uid_t outside = ::geteuid();
+  std::istringstream map(try_read_file("/proc/self/uid_map", 4096).value_or(""));
+  std::uint64_t inside = 0, host = 0, size = 0;
+  while (map >> inside >> host >> size) {
+    if (inside <= ::geteuid() && ::geteuid() < inside + size) outside = static_cast<uid_t>(host + (::geteuid() - inside));
+  }
+  if (layout_out) *layout_out = layout;
+  return find_delegation(layout, membership, ::geteuid(), "", outside);
 }
 
 }  // namespace pod::rootless::cgroup

@@ -46,8 +46,14 @@ struct Delegation {
 // The controllers pod limits with.
 const std::vector<std::string>& wanted_controllers();
 
-// `root` prefixes every path (empty for the real system).
+// `root` prefixes every path (empty for the real system). `uid` is the owner as this process
+// sees it; `path_uid` names <hierarchy>/pod/<uid> (they differ inside a user namespace, where
+// the user's own uid is seen as 0); -1 means `uid`.
 Delegation find_delegation(const Layout& layout, const std::map<std::string, std::string>& membership, uid_t uid,
-                           const std::string& root = "");
+                           const std::string& root = "", uid_t path_uid = static_cast<uid_t>(-1));
+
+// The delegation of the calling process, from /proc/self: the uid outside a user namespace is
+// the one its uid 0 maps to.
+Delegation own_delegation(Layout* layout_out = nullptr);
 
 }  // namespace pod::rootless::cgroup

@@ -243,6 +243,10 @@ core::oci::RuntimeSpec build_runtime_spec(const RunSettings& s) {
                         "/sys/firmware",     "/sys/fs/selinux", "/sys/dev/block"};
   linux.readonly_paths = {"/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"};
   if (s.seccomp) linux.seccomp = default_seccomp_profile();
+  if (s.resources) {
+    linux.resources = s.resources;
+    linux.cgroups_path = s.cgroup_name;
+  }
   spec.linux_spec = linux;
   if (s.keep_id) apply_keep_id(spec, *s.keep_id, !s.user.empty());
   return spec;

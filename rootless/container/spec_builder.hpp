@@ -60,6 +60,8 @@ struct RunSettings {
   std::string userdata;                    // directory with hosts, hostname, resolv.conf
   std::string init_path;                   // --init: the reaper to bind in and run first
   std::optional<KeepId> keep_id;           // --userns=keep-id
+  std::optional<core::oci::Resources> resources;  // --memory, --pids-limit, --cpus…
+  std::string cgroup_name;                 // cgroupsPath, with resources
 };
 
 // Throws Error(invalid_input) for what cannot be run: no command at all, an unknown

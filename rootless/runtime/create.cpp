@@ -16,6 +16,8 @@
 #include "libcore/sys/files.hpp"
 #include "libcore/sys/log.hpp"
 #include "libcore/sys/process.hpp"
+#include "rootless/cgroup/container_cgroup.hpp"
+#include "rootless/cgroup/layout.hpp"
 #include "rootless/newidmap.hpp"
 #include "libcore/sys/fd_passing.hpp"
 #include "rootless/runtime/container_init.hpp"
@@ -82,15 +84,24 @@ std::string rootfs_of(const std::string& bundle, const core::oci::RuntimeSpec& s
   return std::filesystem::canonical(rootfs).string();
 }
 
-// Until the cgroup module exists no limit can be applied: asking for one is an error. Device
-// rules alone (every engine sends "deny all but the defaults") are accepted: the container's
-// /dev holds only the default devices and linux.devices, and nothing grants CAP_MKNOD by default.
-void check_no_limits(const core::oci::Resources& r) {
-  const bool limits = r.memory || r.cpu || r.pids_limit || r.block_io_weight || !r.unified.empty();
-  if (limits) {
-    throw Error("linux.resources asks for limits, and pod-runtime cannot apply cgroup limits yet", ErrorKind::unsupported);
-  }
+// linux.resources → the container's cgroup (rootless/cgroup), when it asks for a limit. Device
+// rules alone (every engine sends "deny all but the defaults") need none: the container's /dev
+// holds only the default devices and linux.devices, and nothing grants CAP_MKNOD by default.
+std::optional<cgroup::ContainerCgroup> cgroup_for(const core::oci::RuntimeSpec& spec, const std::string& name) {
+  if (!spec.linux_spec || !spec.linux_spec->resources) return std::nullopt;
+  const auto& r = *spec.linux_spec->resources;
   if (!r.devices.empty()) log::debug("linux.resources.devices: no device cgroup is set up; /dev holds only the listed devices");
+  if (!r.unified.empty()) throw Error("linux.resources.unified is not supported by pod-runtime", ErrorKind::unsupported);
+  if (cgroup::controllers_for(r).empty()) return std::nullopt;
+  return with_context("linux.resources", [&] { return cgroup::ContainerCgroup::create(cgroup::own_delegation(), name, r); });
+}
+
+// cgroupsPath as a name under the delegated cgroup(s); a default from the id.
+std::string cgroup_name(const core::oci::RuntimeSpec& spec, const std::string& id) {
+  std::string path = spec.linux_spec ? spec.linux_spec->cgroups_path : "";
+  while (!path.empty() && path.front() == '/') path.erase(0, 1);
+  if (path.empty() || path.find("..") != std::string::npos || path.find(':') != std::string::npos) return "pod-runtime-" + id;
+  return path;
 }
 
 UniqueFd console_for(const core::oci::Process& process, const CreateOptions& options) {
@@ -154,7 +165,6 @@ core::oci::RuntimeSpec load_bundle_spec(const std::string& bundle) {
   const std::string path = bundle + "/config.json";
   const auto spec = with_context("reading " + quote(path), [&] { return core::oci::parse_runtime_spec(read_file(path, 4u << 20)); });
   if (!spec.process) throw Error(quote(path) + " has no `process`: nothing to run", ErrorKind::invalid_input);
-  if (spec.linux_spec && spec.linux_spec->resources) check_no_limits(*spec.linux_spec->resources);
   with_context(quote(path), [&] { check_sysctls(spec); });
   // No LSM support: the labels are not applied (as crun without apparmor/selinux built in).
   if (!spec.process->apparmor_profile.empty()) log::debug("process.apparmorProfile ignored: no AppArmor support");
@@ -171,7 +181,9 @@ ContainerState create_container(const StateStore& store, const std::string& id, 
   check_container_id(id);
   UniqueFd console = console_for(*spec.process, options);
   store.reserve(id);
+  std::optional<cgroup::ContainerCgroup> cgroup;
   try {
+    cgroup = cgroup_for(spec, cgroup_name(spec, id));
     // Writable by all (0622): the init reopens it after becoming the container's user, who
     // may not be its owner. The state directory (0700) keeps everyone else out.
     if (::mkfifo(store.fifo(id).c_str(), 0622) != 0 || ::chmod(store.fifo(id).c_str(), 0622) != 0) {
@@ -191,8 +203,18 @@ ContainerState create_container(const StateStore& store, const std::string& id, 
     }
     child_end.close();
     console.reset();
-    ContainerState state{id, bundle, 0, 0, storage::now_rfc3339(), spec.annotations};
+    ContainerState state{id, bundle, 0, 0, storage::now_rfc3339(), spec.annotations, ""};
+    if (cgroup) {
+      state.cgroup = cgroup_name(spec, id);
+      // Stage 1 at once (what it forks follows it); the init again once known, in case stage 1
+      // forked it first. The init cannot exec before `start`.
+      try {
+        cgroup->add_process(stage1);
+      } catch (const Error&) {
+      }
+    }
     state.pid = drive_setup(runtime_end, stage1, spec, state);
+    if (cgroup) cgroup->add_process(state.pid);
     state.pid_start_time = process_start_ticks(state.pid);
     store.save(state);
     if (!options.pid_file.empty()) write_state_file(options.pid_file, std::to_string(state.pid));
@@ -200,6 +222,7 @@ ContainerState create_container(const StateStore& store, const std::string& id, 
     return state;
   } catch (...) {
     store.remove(id);
+    if (cgroup) cgroup->remove();
     throw;
   }
 }
@@ -234,6 +257,7 @@ void delete_container(const StateStore& store, const std::string& id) {
   const ContainerState state = store.load(id);
   const std::string json = state_json(state, Status::stopped);
   store.remove(id);
+  if (!state.cgroup.empty()) cgroup::ContainerCgroup::find(cgroup::own_delegation(), state.cgroup).remove();
   const auto bytes = try_read_file(state.bundle + "/config.json", 4u << 20);
   if (!bytes) {
     log::debug("container " + id + ": its bundle's config.json is gone, no poststop hooks to run");

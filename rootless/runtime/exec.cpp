@@ -11,6 +11,8 @@
 #include "libcore/sys/error.hpp"
 #include "libcore/sys/fd_passing.hpp"
 #include "libcore/sys/files.hpp"
+#include "rootless/cgroup/container_cgroup.hpp"
+#include "rootless/cgroup/layout.hpp"
 #include "rootless/runtime/container_init.hpp"
 #include "rootless/runtime/create.hpp"
 #include "rootless/runtime/process_setup.hpp"
@@ -150,7 +152,17 @@ pid_t exec_in_container(const StateStore& store, const std::string& id, const co
     run_joiner(namespaces, launch, child_end);
   }
   child_end.close();
+  const auto cgroup = state.cgroup.empty() ? cgroup::ContainerCgroup()
+                                           : cgroup::ContainerCgroup::find(cgroup::own_delegation(), state.cgroup);
+  try {
+    cgroup.add_process(joiner);  // what it forks follows it
+  } catch (const Error&) {
+  }
   const pid_t pid = static_cast<pid_t>(runtime_end.receive(SyncKind::init_pid, "exec setup").value);
+  try {
+    cgroup.add_process(pid);
+  } catch (const Error&) {
+  }
   wait_container(joiner);
   try {
     if (auto m = runtime_end.receive_any("exec'd process")) {

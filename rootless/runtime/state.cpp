@@ -55,7 +55,7 @@ void StateStore::reserve(const std::string& id) const {
 
 void StateStore::save(const ContainerState& s) const {
   const nlohmann::json j{{"id", s.id}, {"bundle", s.bundle}, {"pid", s.pid}, {"pid_start_time", s.pid_start_time},
-                         {"created", s.created}, {"annotations", s.annotations}};
+                         {"created", s.created}, {"annotations", s.annotations}, {"cgroup", s.cgroup}};
   write_state_file(dir(s.id) + "/state.json", j.dump(2), 0600);
 }
 
@@ -73,6 +73,7 @@ ContainerState StateStore::load(const std::string& id) const {
     s.pid_start_time = static_cast<std::uint64_t>(o.optional_integer("pid_start_time").value_or(0));
     s.created = o.optional_string("created").value_or("");
     s.annotations = o.string_map("annotations");
+    s.cgroup = o.optional_string("cgroup").value_or("");
     return s;
   });
 }

@@ -24,6 +24,7 @@ struct ContainerState {
   std::uint64_t pid_start_time = 0;  // /proc/PID/stat field 22, guards against pid reuse
   std::string created;               // RFC 3339
   std::map<std::string, std::string> annotations;
+  std::string cgroup;  // the container's cgroup name under the delegated cgroup(s); empty: none
 };
 
 class StateStore {

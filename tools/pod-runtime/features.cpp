@@ -18,8 +18,8 @@ nlohmann::json features_document() {
   json linux_features = {
       {"namespaces", core::oci::namespace_type_names()},
       {"capabilities", core::oci::capability_names()},
-      // Limits are refused until the cgroup module exists.
-      {"cgroup", {{"v1", false}, {"v2", false}, {"systemd", false}, {"systemdUser", false}}},
+      // Limits in a child of the user's delegated cgroup(s); no systemd driver.
+      {"cgroup", {{"v1", true}, {"v2", true}, {"systemd", false}, {"systemdUser", false}}},
       {"seccomp",
        {{"enabled", true},
         {"actions", rootless::runtime::supported_seccomp_actions()},

@@ -52,6 +52,15 @@ struct ContainerFlags {
   std::string network = "none";
   bool init = false;
   std::string userns;
+  // Limits (cgroups): sizes as 512m, 1g…; empty/0 means not asked.
+  std::string memory, memory_swap, memory_reservation;
+  std::int64_t pids_limit = 0;
+  double cpus = 0;
+  std::uint64_t cpu_shares = 0;
+  std::int64_t cpu_quota = 0;
+  std::uint64_t cpu_period = 0;
+  std::string cpuset_cpus;
+  std::uint16_t blkio_weight = 0;
   RegistryFlags registry;
 };
 

@@ -47,7 +47,8 @@ json cgroups_json(uid_t uid) {
   return {{"version", std::string(to_string(layout.version))},
           {"delegated", delegated},
           {"missing", d.missing},
-          {"limits", "not applied yet: asking for one is an error"}};
+          {"limits", d.missing.empty() ? "every controller is delegated"
+                                       : "limits that need a missing controller are refused"}};
 }
 
 json runtime_json() {

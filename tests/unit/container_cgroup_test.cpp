@@ -1,0 +1,71 @@
+#include "rootless/cgroup/container_cgroup.hpp"
+
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+
+#include "libcore/sys/error.hpp"
+#include "libcore/sys/files.hpp"
+#include "rootless/cgroup/layout.hpp"
+#include "tests/unit/test_support.hpp"
+
+using namespace pod::rootless::cgroup;
+using pod::core::oci::CpuResources;
+using pod::core::oci::MemoryResources;
+using pod::core::oci::Resources;
+
+TEST_CASE("container cgroup: the controllers a set of limits needs", "[cgroup]") {
+  Resources r;
+  CHECK(controllers_for(r).empty());
+  r.memory = MemoryResources{std::int64_t{1} << 20, {}, {}};
+  r.pids_limit = 10;
+  CpuResources cpu;
+  cpu.quota = 50000;
+  cpu.period = 100000;
+  r.cpu = cpu;
+  CHECK(controllers_for(r) == std::vector<std::string>{"memory", "pids", "cpu"});
+  r.cpu->cpus = "0";
+  CHECK(controllers_for(r).back() == "cpuset");
+}
+
+TEST_CASE("container cgroup: v1 shares become v2 weights as runc converts them", "[cgroup]") {
+  CHECK(cpu_weight_from_shares(2) == 1);
+  CHECK(cpu_weight_from_shares(1024) == 39);
+  CHECK(cpu_weight_from_shares(262144) == 10000);
+  CHECK(cpu_weight_from_shares(0) == 100);
+}
+
+TEST_CASE("container cgroup: v2 limits land in a child of the delegated directory (fake tree)", "[cgroup]") {
+  pod::TempDir fake("/tmp", "cgroup-tree");
+  const std::string delegated = fake.path() + "/user@1000.service";
+  pod::make_dirs(delegated);
+  pod::test::write_text(delegated + "/cgroup.subtree_control", "");
+  Delegation d;
+  d.v2_dir = delegated;
+  d.v2_controllers = {"memory", "pids", "cpu"};
+  Resources r;
+  r.memory = MemoryResources{std::int64_t{64} << 20, {}, {}};
+  r.pids_limit = 100;
+  CpuResources cpu;
+  cpu.quota = 50000;
+  cpu.period = 100000;
+  r.cpu = cpu;
+  // A real cgroupfs creates the files with the directory; the fake tree gets them beforehand.
+  pod::make_dirs(delegated + "/pod-x");
+  for (const char* f : {"memory.max", "pids.max", "cpu.max", "cgroup.procs"}) pod::test::write_text(delegated + "/pod-x/" + f, "");
+  const auto cg = ContainerCgroup::create(d, "pod-x", r);
+  CHECK(cg.dirs() == std::vector<std::string>{delegated + "/pod-x"});
+  CHECK(pod::read_file(delegated + "/cgroup.subtree_control") == "+memory +pids +cpu");
+  CHECK(pod::read_file(delegated + "/pod-x/memory.max") == "67108864");
+  CHECK(pod::read_file(delegated + "/pod-x/pids.max") == "100");
+  CHECK(pod::read_file(delegated + "/pod-x/cpu.max") == "50000 100000");
+}
+
+TEST_CASE("container cgroup: a limit whose controller is not delegated is refused", "[cgroup]") {
+  Delegation d;
+  d.missing["memory"] = "no directory of /sys/fs/cgroup/memory is owned by uid 1000";
+  Resources r;
+  r.memory = MemoryResources{std::int64_t{1} << 20, {}, {}};
+  CHECK_THROWS_WITH(ContainerCgroup::create(d, "pod-y", r), Catch::Contains("memory cgroup controller") &&
+                                                                 Catch::Contains("owned by uid 1000"));
+}
