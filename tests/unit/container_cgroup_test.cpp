@@ -14,15 +14,25 @@ using pod::core::oci::CpuResources;
 using pod::core::oci::MemoryResources;
 using pod::core::oci::Resources;
 
-TEST_CASE("container cgroup: the controllers a set of limits needs", "[cgroup]") {
+namespace {
+
+// Memory, pids and half a CPU.
+Resources limits(std::int64_t memory, std::int64_t pids) {
   Resources r;
-  CHECK(controllers_for(r).empty());
-  r.memory = MemoryResources{std::int64_t{1} << 20, {}, {}};
-  r.pids_limit = 10;
+  r.memory = MemoryResources{memory, {}, {}};
+  r.pids_limit = pids;
   CpuResources cpu;
   cpu.quota = 50000;
   cpu.period = 100000;
   r.cpu = cpu;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("container cgroup: the controllers a set of limits needs", "[cgroup]") {
+  CHECK(controllers_for(Resources{}).empty());
+  Resources r = limits(std::int64_t{1} << 20, 10);
   CHECK(controllers_for(r) == std::vector<std::string>{"memory", "pids", "cpu"});
   r.cpu->cpus = "0";
   CHECK(controllers_for(r).back() == "cpuset");
@@ -43,13 +53,7 @@ TEST_CASE("container cgroup: v2 limits land in a child of the delegated director
   Delegation d;
   d.v2_dir = delegated;
   d.v2_controllers = {"memory", "pids", "cpu"};
-  Resources r;
-  r.memory = MemoryResources{std::int64_t{64} << 20, {}, {}};
-  r.pids_limit = 100;
-  CpuResources cpu;
-  cpu.quota = 50000;
-  cpu.period = 100000;
-  r.cpu = cpu;
+  const Resources r = limits(std::int64_t{64} << 20, 100);
   // A real cgroupfs creates the files with the directory; the fake tree gets them beforehand.
   pod::make_dirs(delegated + "/pod-x");
   for (const char* f : {"memory.max", "pids.max", "cpu.max", "cgroup.procs"}) pod::test::write_text(delegated + "/pod-x/" + f, "");
