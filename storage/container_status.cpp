@@ -41,6 +41,7 @@ ContainerState container_state(const std::string& dir) {
   if (const auto exit = read_json(dir + "/exit.json")) {
     s.status = ContainerStatus::exited;
     s.exit_code = exit->value("exit_code", -1);
+    s.oom_killed = exit->value("oom_killed", false);
     s.finished_at = exit->value("finished_at", "");
     s.started_at = try_read_file(dir + "/started", 256).value_or("");
     return s;

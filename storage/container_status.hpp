@@ -3,7 +3,8 @@
 //   init.json   {"pid", "start_time", "monitor_pid"} — written by pod-monitor once the runtime
 //               created the container (its init parked, or running once started)
 //   started     RFC 3339 — written by `pod start` after the runtime's start
-//   exit.json   {"exit_code", "finished_at"} — written by pod-monitor when the init is gone
+//   exit.json   {"exit_code", "finished_at", "oom_killed"} — written by pod-monitor when the
+//               init is gone
 // created: no init.json or not started; running: started and the init (same start time) runs;
 // exited: exit.json, or the init is gone without one (its monitor was killed: exit code -1).
 #pragma once
@@ -24,6 +25,7 @@ struct ContainerState {
   pid_t pid = 0;  // the init's, while it lives
   pid_t monitor_pid = 0;
   int exit_code = 0;
+  bool oom_killed = false;  // the kernel killed a process of it for memory
   std::string started_at;
   std::string finished_at;
 };
@@ -38,7 +40,7 @@ struct InitInfo {
 };
 void write_init_info(const std::string& dir, const InitInfo& info);
 void write_started(const std::string& dir);
-void write_exit(const std::string& dir, int exit_code);
+void write_exit(const std::string& dir, int exit_code, bool oom_killed = false);
 // Forgets the last run (before a restart): init.json, started, exit.json.
 void clear_run_state(const std::string& dir);
 

@@ -18,9 +18,9 @@ void write_init_info(const std::string& dir, const InitInfo& info) {
 
 void write_started(const std::string& dir) { write_state_file(dir + "/started", now_rfc3339()); }
 
-void write_exit(const std::string& dir, int exit_code) {
-  write_state_file(dir + "/exit.json",
-                    "{\"exit_code\":" + std::to_string(exit_code) + ",\"finished_at\":\"" + now_rfc3339() + "\"}");
+void write_exit(const std::string& dir, int exit_code, bool oom_killed) {
+  write_state_file(dir + "/exit.json", "{\"exit_code\":" + std::to_string(exit_code) + ",\"finished_at\":\"" +
+                                           now_rfc3339() + "\",\"oom_killed\":" + (oom_killed ? "true" : "false") + "}");
 }
 
 void clear_run_state(const std::string& dir) {

@@ -6,12 +6,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <nlohmann/json.hpp>
 
 #include "libcore/sys/files.hpp"
 #include "libcore/sys/log.hpp"
 #include "libcore/sys/process.hpp"
+#include "rootless/cgroup/layout.hpp"
 #include "rootless/container/rootfs_mount.hpp"
 #include "rootless/monitor/attach_protocol.hpp"
 #include "rootless/runtime/create.hpp"
@@ -97,6 +99,16 @@ std::vector<std::string> monitor_argv(const Engine& engine, const storage::Conta
                                    "--ready-fd", std::to_string(ready)};
   if (record.tty) argv.insert(argv.end(), {"--terminal", "--console-socket", monitor::console_socket_path(engine.runroot, record.id)});
   if (record.interactive) argv.push_back("--stdin");
+  // Where the kernel counts OOM kills in the container's cgroup (when it gets one): the name
+  // pod gives it is the runtime's cgroupsPath.
+  const cgroup::Delegation delegation = cgroup::own_delegation();
+  const std::string name = "pod-" + record.id;
+  const auto& v2 = delegation.v2_controllers;
+  if (std::find(v2.begin(), v2.end(), "memory") != v2.end()) {
+    argv.insert(argv.end(), {"--oom-file", delegation.v2_dir + "/" + name + "/memory.events"});
+  } else if (const auto memory = delegation.v1_dirs.find("memory"); memory != delegation.v1_dirs.end()) {
+    argv.insert(argv.end(), {"--oom-file", memory->second + "/" + name + "/memory.oom_control"});
+  }
   if (record.remove) {  // the exit command: the rest of the line
     argv.push_back("--");
     argv.insert(argv.end(), engine.pod_argv.begin(), engine.pod_argv.end());

@@ -266,8 +266,17 @@ class Monitor {
     drain(master_, Frame::stdout_data);
   }
 
+  // "oom_kill N" in the cgroup's memory.oom_control (v1) or memory.events (v2): read before the
+  // runtime's delete removes the cgroup.
+  bool oom_killed() const {
+    if (o_.oom_file.empty()) return false;
+    const std::string text = try_read_file(o_.oom_file, 4096).value_or("");
+    const auto at = text.find("oom_kill ");
+    return at != std::string::npos && std::strtoull(text.c_str() + at + 9, nullptr, 10) > 0;
+  }
+
   void finish() {
-    storage::write_exit(o_.bundle, exit_code_);
+    storage::write_exit(o_.bundle, exit_code_, oom_killed());
     const std::int32_t code = exit_code_;
     broadcast(Frame::exit, reinterpret_cast<const char*>(&code), sizeof code);
     clients_.clear();

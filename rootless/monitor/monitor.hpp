@@ -26,6 +26,7 @@ struct MonitorOptions {
   bool terminal = false;
   bool keep_stdin = false;    // -i: a pipe for stdin, fed by attach clients
   int ready_fd = -1;
+  std::string oom_file;       // memory.oom_control (v1) or memory.events (v2) of its cgroup
   std::vector<std::string> exit_command;  // after "--" on pod-monitor's command line
 };
 

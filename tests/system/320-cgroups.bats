@@ -12,10 +12,15 @@ delegated() { # CONTROLLER — true when pod info lists it as writable
   pod info --format json | jq -e --arg c "$1" '.host.cgroups.delegated | (.v1[$c] // (.v2.controllers // [] | index($c))) != null' >/dev/null
 }
 
-@test "--memory: a memory hog is killed at the limit (137), the host is fine" {
+@test "--memory: a memory hog is killed at the limit (137) and inspect says OOMKilled" {
   delegated memory || skip "the memory controller is not delegated to $(id -un)"
-  run_pod 137 run --rm --memory 30m "$IMAGE" sh -c 'x=$(head -c 200000000 /dev/zero | tr "\0" a); echo survived'
+  run_pod 137 run --name hog --memory 30m "$IMAGE" sh -c 'x=$(head -c 200000000 /dev/zero | tr "\0" a); echo survived'
   [[ "$output" != *survived* ]] || die "the hog was not stopped"
+  run_pod inspect hog
+  echo "$output" | jq -e '.[0].State.OOMKilled == true and .[0].State.ExitCode == 137'
+  run_pod run --name calm --memory 30m "$IMAGE" true
+  run_pod inspect calm
+  echo "$output" | jq -e '.[0].State.OOMKilled == false'
 }
 
 @test "--pids-limit: a fork loop stops at the limit" {

@@ -2,7 +2,7 @@
 // not by people: its flags are an internal interface between the two, parsed by hand to keep
 // the process small (no CLI library, no shared libraries beyond libc; see tools/CMakeLists).
 //   pod-monitor --id ID --bundle DIR --runtime PATH --runtime-root DIR --attach-socket PATH
-//               [--console-socket PATH --terminal] [--stdin] [--ready-fd N]
+//               [--console-socket PATH --terminal] [--stdin] [--ready-fd N] [--oom-file PATH]
 //               [-- EXIT-COMMAND ARGS...]
 #include <cstdio>
 #include <cstdlib>
@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
     else if (flag == "--attach-socket") o.attach_socket = value;
     else if (flag == "--console-socket") o.console_socket = value;
     else if (flag == "--ready-fd") o.ready_fd = std::atoi(value.c_str());
+    else if (flag == "--oom-file") o.oom_file = value;
     else {
       return usage(("unknown flag " + flag).c_str());
     }

@@ -61,7 +61,7 @@ nlohmann::json inspect_json(const storage::ContainerRecord& r, const storage::Co
             {"Running", s.status == storage::ContainerStatus::running},
             {"Paused", false},
             {"Restarting", false},
-            {"OOMKilled", false},
+            {"OOMKilled", s.oom_killed},
             {"Dead", false},
             {"Pid", s.pid},
             {"ConmonPid", s.monitor_pid},
