@@ -38,18 +38,17 @@ std::string_view to_string(ContainerStatus status) {
 
 ContainerState container_state(const std::string& dir) {
   ContainerState s;
+  const auto init = read_json(dir + "/init.json");
+  if (init) s.monitor_pid = init->value("monitor_pid", 0);
+  s.started_at = try_read_file(dir + "/started", 256).value_or("");
   if (const auto exit = read_json(dir + "/exit.json")) {
     s.status = ContainerStatus::exited;
     s.exit_code = exit->value("exit_code", -1);
     s.oom_killed = exit->value("oom_killed", false);
     s.finished_at = exit->value("finished_at", "");
-    s.started_at = try_read_file(dir + "/started", 256).value_or("");
     return s;
   }
-  const auto init = read_json(dir + "/init.json");
   if (!init) return s;
-  s.started_at = try_read_file(dir + "/started", 256).value_or("");
-  s.monitor_pid = init->value("monitor_pid", 0);
   const pid_t pid = init->value("pid", 0);
   const bool alive = pid > 0 && is_process_alive(pid) &&
                      process_start_ticks(pid) == init->value("start_time", std::uint64_t{0});
