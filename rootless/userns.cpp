@@ -35,17 +35,6 @@ void forward_signal(int sig) {
   if (g_child_pid > 0) ::kill(g_child_pid, sig);
 }
 
-struct Pipe {
-  UniqueFd read_end;
-  UniqueFd write_end;
-  Pipe() {
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) throw_errno("pipe");
-    read_end.reset(fds[0]);
-    write_end.reset(fds[1]);
-  }
-};
-
 char read_byte(int fd) {
   char c = 0;
   for (;;) {
@@ -151,30 +140,30 @@ void ensure_userns(const SubidSources& sources) {
     find_privileged_helper("newuidmap");
     find_privileged_helper("newgidmap");
   }
-  Pipe to_parent;
-  Pipe to_child;
+  Pipe to_parent = make_pipe();
+  Pipe to_child = make_pipe();
   const std::string uid_text = std::to_string(uid);
   std::fflush(nullptr);
   const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid < 0) throw_errno("fork");
   if (pid == 0) {
-    child_enters(to_parent.write_end.get(), to_child.read_end.get(), plan.single_id ? "single" : "full",
+    child_enters(to_parent.write.get(), to_child.read.get(), plan.single_id ? "single" : "full",
                  uid_text.c_str(), parent);
     return;
   }
   g_child_pid = pid;
-  to_parent.write_end.reset();
-  to_child.read_end.reset();
+  to_parent.write.reset();
+  to_child.read.reset();
   try {
-    if (read_byte(to_parent.read_end.get()) != kUnshared) throw Error("the user namespace child died before unsharing");
+    if (read_byte(to_parent.read.get()) != kUnshared) throw Error("the user namespace child died before unsharing");
     write_maps(pid, plan);
   } catch (...) {
     ::kill(pid, SIGKILL);
     ::waitpid(pid, nullptr, 0);
     throw;
   }
-  write_byte(to_child.write_end.get(), kGo);
+  write_byte(to_child.write.get(), kGo);
   wait_and_exit_like(pid);
 }
 

@@ -28,6 +28,10 @@ class UniqueFd {
   int fd_ = -1;
 };
 
+// True when both descriptors refer to the same file (device and inode): how namespaces
+// opened from /proc/PID/ns are compared.
+bool same_file(int a, int b);
+
 // Both ends of a pipe, close-on-exec.
 struct Pipe {
   UniqueFd read;

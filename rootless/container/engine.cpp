@@ -157,13 +157,10 @@ pid_t prepare_container(const Engine& engine, const storage::ContainerRecord& re
   storage::clear_run_state(dir);
   mount_container_root(engine, record);
   make_dirs(engine.runroot + "/sockets", 0700);
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) throw_errno("pipe");
-  UniqueFd read_end(fds[0]);
-  UniqueFd write_end(fds[1]);
-  spawn_monitor(monitor_argv(engine, record, dir, write_end.get()), write_end.get());
-  write_end.reset();
-  const std::string line = read_line(read_end.get());
+  Pipe ready = make_pipe();
+  spawn_monitor(monitor_argv(engine, record, dir, ready.write.get()), ready.write.get());
+  ready.write.reset();
+  const std::string line = read_line(ready.read.get());
   if (line.rfind("ok ", 0) == 0) return static_cast<pid_t>(std::stol(line.substr(3)));
   if (line.rfind("error ", 0) == 0) {
     const auto space = line.find(' ', 6);

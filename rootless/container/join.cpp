@@ -15,11 +15,6 @@
 namespace pod::rootless::container {
 namespace {
 
-bool same_namespace(int a, int b) {
-  struct stat sa {}, sb {};
-  return ::fstat(a, &sa) == 0 && ::fstat(b, &sb) == 0 && sa.st_ino == sb.st_ino && sa.st_dev == sb.st_dev;
-}
-
 [[noreturn]] void run_child(const std::function<void()>& enter, const std::function<void()>& work, int errors) {
   try {
     enter();
@@ -53,7 +48,7 @@ Child fork_into_running(pid_t init, const std::function<void()>& work) {
   UniqueFd mnt(::open((base + "mnt").c_str(), O_RDONLY | O_CLOEXEC));
   const UniqueFd own_user(::open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC));
   if (!user || !mnt) throw_errno("open the namespaces of process", std::to_string(init));
-  const bool join_user = !same_namespace(user.get(), own_user.get());
+  const bool join_user = !same_file(user.get(), own_user.get());
   return fork_child(
       [&] {
         if (join_user && ::setns(user.get(), CLONE_NEWUSER) != 0) throw_errno("join the container's user namespace");

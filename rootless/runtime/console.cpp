@@ -34,4 +34,10 @@ void set_up_terminal(int console_socket, const std::optional<core::oci::ConsoleS
   }
 }
 
+UniqueFd console_connection(int connected_fd, const std::string& socket_path, const std::string& missing) {
+  if (connected_fd >= 0) return UniqueFd(::fcntl(connected_fd, F_DUPFD_CLOEXEC, 3));
+  if (socket_path.empty()) throw Error(missing, ErrorKind::invalid_input);
+  return with_context("--console-socket", [&] { return connect_unix(socket_path); });
+}
+
 }  // namespace pod::rootless::runtime

@@ -5,6 +5,9 @@
 #pragma once
 
 #include <optional>
+#include <string>
+
+#include "libcore/sys/fd.hpp"
 
 #include "libcore/oci/runtime_spec.hpp"
 
@@ -14,5 +17,10 @@ namespace pod::rootless::runtime {
 // for exec), in its own session: opens /dev/ptmx, sends the master over `console_socket`, makes
 // the pty its controlling terminal and its stdin, stdout and stderr.
 void set_up_terminal(int console_socket, const std::optional<core::oci::ConsoleSize>& size);
+
+// The runtime's end of the console socket for a process with a terminal: a copy of
+// `connected_fd` (run/exec relaying the pty themselves), else a connection to `socket_path`.
+// Error(invalid_input) `missing` when there is neither.
+UniqueFd console_connection(int connected_fd, const std::string& socket_path, const std::string& missing);
 
 }  // namespace pod::rootless::runtime

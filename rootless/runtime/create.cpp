@@ -20,6 +20,7 @@
 #include "rootless/cgroup/layout.hpp"
 #include "rootless/newidmap.hpp"
 #include "libcore/sys/fd_passing.hpp"
+#include "rootless/runtime/console.hpp"
 #include "rootless/runtime/container_init.hpp"
 #include "rootless/runtime/hooks.hpp"
 #include "rootless/runtime/seccomp_filter.hpp"
@@ -112,12 +113,8 @@ UniqueFd console_for(const core::oci::Process& process, const CreateOptions& opt
     }
     return {};
   }
-  if (options.console_fd >= 0) return UniqueFd(::fcntl(options.console_fd, F_DUPFD_CLOEXEC, 3));
-  if (options.console_socket.empty()) {
-    throw Error("process.terminal is true: --console-socket is needed to receive the pty's master",
-                ErrorKind::invalid_input);
-  }
-  return with_context("--console-socket", [&] { return connect_unix(options.console_socket); });
+  return console_connection(options.console_fd, options.console_socket,
+                            "process.terminal is true: --console-socket is needed to receive the pty's master");
 }
 
 std::optional<SeccompFilter> seccomp_for(const core::oci::RuntimeSpec& spec) {

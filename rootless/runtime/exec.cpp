@@ -13,6 +13,7 @@
 #include "libcore/sys/files.hpp"
 #include "rootless/cgroup/container_cgroup.hpp"
 #include "rootless/cgroup/layout.hpp"
+#include "rootless/runtime/console.hpp"
 #include "rootless/runtime/container_init.hpp"
 #include "rootless/runtime/create.hpp"
 #include "rootless/runtime/process_setup.hpp"
@@ -49,11 +50,6 @@ UniqueFd open_namespace_of(pid_t pid, NamespaceType type) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) throw_errno("open the container's namespace", path);
   return fd;
-}
-
-bool same_file(int a, int b) {
-  struct stat sa {}, sb {};
-  return ::fstat(a, &sa) == 0 && ::fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
 // The init's namespaces, opened now (while its pid is known to be the init: checked after),
@@ -117,11 +113,8 @@ std::vector<JoinedNamespace> open_namespaces(const StateStore& store, const Cont
 
 UniqueFd console_for(const core::oci::Process& process, const ExecOptions& options) {
   if (!process.terminal) return {};
-  if (options.console_fd >= 0) return UniqueFd(::fcntl(options.console_fd, F_DUPFD_CLOEXEC, 3));
-  if (options.console_socket.empty()) {
-    throw Error("a terminal (--tty) needs --console-socket to receive the pty's master", ErrorKind::invalid_input);
-  }
-  return with_context("--console-socket", [&] { return connect_unix(options.console_socket); });
+  return console_connection(options.console_fd, options.console_socket,
+                            "a terminal (--tty) needs --console-socket to receive the pty's master");
 }
 
 }  // namespace

@@ -57,18 +57,15 @@ std::optional<int> wait_with_timeout(pid_t pid, int timeout_s) {
 }
 
 void run_hook(const Hook& hook, std::string_view kind, const std::string& state_json) {
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) throw_errno("pipe");
-  UniqueFd read_end(fds[0]);
-  UniqueFd write_end(fds[1]);
+  Pipe input = make_pipe();
   const pid_t pid = ::fork();
   if (pid < 0) throw_errno("fork a hook");
-  if (pid == 0) exec_hook(hook, read_end.get());
-  read_end.reset();
+  if (pid == 0) exec_hook(hook, input.read.get());
+  input.read.reset();
   // A hook that ignores its stdin must not block or kill the runtime (SIGPIPE).
   ::signal(SIGPIPE, SIG_IGN);
-  [[maybe_unused]] auto n = ::write(write_end.get(), state_json.data(), state_json.size());
-  write_end.reset();
+  [[maybe_unused]] auto n = ::write(input.write.get(), state_json.data(), state_json.size());
+  input.write.reset();
   const auto code = wait_with_timeout(pid, hook.timeout.value_or(0));
   const std::string what = std::string(kind) + " hook " + quote(hook.path);
   if (!code) throw Error(what + ": timed out after " + std::to_string(*hook.timeout) + " s");
