@@ -233,4 +233,11 @@ Process parse_process(std::string_view bytes) {
   });
 }
 
+Resources parse_resources(std::string_view bytes) {
+  return with_context("parsing resources", [&] {
+    const json doc = parse_json_document(bytes);
+    return detail::read_resources(JsonObject(doc, ""));
+  });
+}
+
 }  // namespace pod::core::oci

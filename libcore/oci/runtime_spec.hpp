@@ -203,8 +203,11 @@ struct RuntimeSpec {
 RuntimeSpec parse_runtime_spec(std::string_view bytes);
 // A process object alone, as `exec --process FILE` reads it; same rules and messages.
 Process parse_process(std::string_view bytes);
+// A linux.resources object alone, as `update --resources FILE` reads it (runc, crun).
+Resources parse_resources(std::string_view bytes);
 // Compact JSON, or indented for people to edit (what `pod-runtime spec` writes).
 std::string serialize(const RuntimeSpec& spec, bool pretty = false);
+std::string serialize(const Resources& resources);
 
 // The config `pod-runtime spec [--rootless]` writes, modelled on `runc spec [--rootless]`:
 // `sh` on a terminal, the three default capabilities, NOFILE 1024, a read-only "rootfs",

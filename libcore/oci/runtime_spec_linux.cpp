@@ -94,7 +94,7 @@ std::optional<std::uint16_t> read_block_io_weight(const JsonObject& block_io) {
   return static_cast<std::uint16_t>(*weight);
 }
 
-Resources read_resources(const JsonObject& o) {
+Resources resources_of(const JsonObject& o) {
   Resources r;
   for (const auto& item : o.optional_objects("devices")) r.devices.push_back(read_device_rule(item));
   if (const auto memory = o.optional_object("memory")) r.memory = read_memory(*memory);
@@ -173,7 +173,7 @@ LinuxSpec read_linux(const JsonObject& o) {
   l.gid_mappings = read_id_mappings(o, "gidMappings");
   check_mappings_have_userns(o, l);
   for (const auto& item : o.optional_objects("devices")) l.devices.push_back(read_device(item));
-  if (const auto resources = o.optional_object("resources")) l.resources = read_resources(*resources);
+  if (const auto resources = o.optional_object("resources")) l.resources = resources_of(*resources);
   l.cgroups_path = optional_text(o, "cgroupsPath");
   l.sysctl = o.string_map("sysctl");
   if (const auto seccomp = o.optional_object("seccomp")) l.seccomp = read_seccomp(*seccomp);
@@ -183,5 +183,7 @@ LinuxSpec read_linux(const JsonObject& o) {
   l.mount_label = optional_text(o, "mountLabel");
   return l;
 }
+
+Resources read_resources(const JsonObject& resources_object) { return resources_of(resources_object); }
 
 }  // namespace pod::core::oci::detail

@@ -23,6 +23,7 @@ std::vector<std::uint32_t> read_u32s(const JsonObject& o, std::string_view key);
 void require_absolute(const JsonObject& o, std::string_view key, std::string_view path);
 
 LinuxSpec read_linux(const JsonObject& linux_object);
+Resources read_resources(const JsonObject& resources_object);
 
 bool is_seccomp_action(std::string_view name);
 bool is_seccomp_operator(std::string_view name);

@@ -213,4 +213,6 @@ std::string serialize(const RuntimeSpec& s, bool pretty) {
   return pretty ? j.dump(4) + "\n" : j.dump();
 }
 
+std::string serialize(const Resources& resources) { return write_resources(resources).dump(); }
+
 }  // namespace pod::core::oci

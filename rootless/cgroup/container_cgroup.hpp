@@ -1,14 +1,18 @@
 // One container's cgroup: a child named by config.json's cgroupsPath under the cgroup(s) the
-// user may write (layout.hpp), with linux.resources written into it. pod-runtime creates it
-// before the container's init can exec, moves the init (and exec'd processes) in, and removes
-// it on delete. A limit whose controller is not delegated is refused, naming the controller,
-// why it is missing and `pod info`.
-//   v1: one directory per controller (memory, pids, cpu, cpuset, blkio);
-//   v2: one directory, the controllers enabled in the parent's cgroup.subtree_control.
+// user may write (layout.hpp). pod-runtime creates it before the container's init can exec —
+// with every delegated controller, so a container without limits is still counted (pod stats)
+// and can be frozen and updated —, moves the init (and exec'd processes) in, and removes it on
+// delete. A limit whose controller is not delegated is refused, naming the controller, why it
+// is missing and `pod info`.
+//   v2:     one directory, the controllers enabled in the parent's cgroup.subtree_control;
+//   v1:     one directory per controller hierarchy (memory, pids, cpu, cpuacct, cpuset, blkio,
+//           freezer);
+//   hybrid: both — the cgroup2 directory for membership, freezing and CPU time, v1 for limits.
 #pragma once
 
 #include <sys/types.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -24,16 +28,31 @@ class ContainerCgroup {
   // controller is not delegated; nothing is left behind on failure.
   static ContainerCgroup create(const Delegation& delegation, const std::string& name,
                                 const core::oci::Resources& resources);
-  // The directories of an existing one (for exec and delete); empty when there is none.
+  // The directories of an existing one (for exec, stats, update and delete); empty when there
+  // is none.
   static ContainerCgroup find(const Delegation& delegation, const std::string& name);
 
   void add_process(pid_t pid) const;
   void remove() const;  // the processes must be gone; missing directories are fine
-  bool empty() const { return dirs_.empty(); }
-  const std::vector<std::string>& dirs() const { return dirs_; }
+  // Writes new limits (pod update). Error(unsupported) naming a controller it has no directory
+  // of — one that was not delegated when the container was created.
+  void update(const core::oci::Resources& resources) const;
+  // Freezes or thaws every process (pod pause/unpause) and waits until the kernel is done.
+  void set_frozen(bool frozen) const;
+  bool frozen() const;
+
+  bool empty() const { return v2_dir_.empty() && v1_dirs_.empty(); }
+  std::vector<std::string> dirs() const;  // each directory once
+  const std::string& v2_dir() const { return v2_dir_; }
+  const std::vector<std::string>& v2_controllers() const { return v2_controllers_; }
+  const std::map<std::string, std::string>& v1_dirs() const { return v1_dirs_; }  // controller → dir
 
  private:
-  std::vector<std::string> dirs_;
+  bool in_v2(const std::string& controller) const;
+
+  std::string v2_dir_;
+  std::vector<std::string> v2_controllers_;  // enabled for it in the parent's subtree_control
+  std::map<std::string, std::string> v1_dirs_;
 };
 
 // The controllers `resources` needs ("memory", "pids", "cpu", "cpuset", "io").

@@ -46,7 +46,17 @@ void delegate_v2(const Layout& layout, const std::map<std::string, std::string>&
                  const std::string& root, Delegation& d) {
   const auto it = membership.find("");
   if (layout.unified_mount.empty() || it == membership.end()) return;
-  d.v2_dir = owned_ancestor(root, layout.unified_mount, it->second, uid);
+  // The highest directory the user owns on the way up from its own cgroup: what systemd
+  // delegates (user@UID.service), not the session scope the process sits in — a cgroup with
+  // processes of its own cannot hand controllers to children.
+  const std::string top = root + layout.unified_mount;
+  std::string dir = owned_ancestor(root, layout.unified_mount, it->second, uid, uid == 0);
+  while (!dir.empty() && dir != top) {
+    const std::string parent = dir.substr(0, dir.rfind('/'));
+    if (parent.size() < top.size() || (parent == top && uid != 0) || !owned_by(parent, uid)) break;
+    dir = parent;
+  }
+  d.v2_dir = dir;
   if (d.v2_dir.empty()) return;
   const auto text = try_read_file(d.v2_dir + "/cgroup.controllers", 4096).value_or("");
   std::istringstream in(text);
@@ -109,7 +119,7 @@ std::map<std::string, std::string> parse_membership(std::string_view proc_self_c
 }
 
 const std::vector<std::string>& wanted_controllers() {
-  static const std::vector<std::string> names = {"memory", "pids", "cpu", "cpuset", "io", "blkio", "freezer"};
+  static const std::vector<std::string> names = {"memory", "pids", "cpu", "cpuacct", "cpuset", "io", "blkio", "freezer"};
   return names;
 }
 
@@ -120,9 +130,12 @@ Delegation find_delegation(const Layout& layout, const std::map<std::string, std
   delegate_v2(layout, membership, uid, root, d);
   for (const auto& controller : wanted_controllers()) {
     if (std::find(d.v2_controllers.begin(), d.v2_controllers.end(), controller) != d.v2_controllers.end()) continue;
+    // Any cgroup2 directory can be frozen (cgroup.freeze) and counts its CPU time (cpu.stat).
+    if (!d.v2_dir.empty() && (controller == "freezer" || controller == "cpuacct")) continue;
     const auto mount = layout.v1_mounts.find(controller);
     if (mount == layout.v1_mounts.end()) {
-      if (controller == "io" || controller == "blkio") continue;  // one of the two names is enough
+      // One of io and blkio is enough; cpuacct is v1's alone.
+      if (controller == "io" || controller == "blkio" || controller == "cpuacct") continue;
       d.missing[controller] = d.v2_dir.empty() ? "not mounted, and no delegated cgroup2 subtree"
                                                : "not in the delegated cgroup2 subtree's cgroup.controllers";
       continue;

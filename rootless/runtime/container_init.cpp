@@ -110,6 +110,9 @@ void set_names(const core::oci::RuntimeSpec& spec) {
 void run_stage1(const InitContext& c, SyncSocket& sync) {
   try {
     ::prctl(PR_SET_NAME, "pod-rt:[stage1]");
+    // Into the container's cgroup before anything is forked or any id changes (cgroup v1 lets
+    // the user move only processes that still run as the user).
+    sync.receive(SyncKind::cgroup_joined, "runtime");
     const auto& spec = *c.spec;
     for (const auto& ns : namespaces_of(spec)) {
       if (ns.type != NamespaceType::user) continue;

@@ -85,16 +85,19 @@ std::string rootfs_of(const std::string& bundle, const core::oci::RuntimeSpec& s
   return std::filesystem::canonical(rootfs).string();
 }
 
-// linux.resources → the container's cgroup (rootless/cgroup), when it asks for a limit. Device
-// rules alone (every engine sends "deny all but the defaults") need none: the container's /dev
-// holds only the default devices and linux.devices, and nothing grants CAP_MKNOD by default.
+// The container's cgroup (rootless/cgroup) with linux.resources written into it: always where
+// the user has one to write, so every container is counted and can be frozen; an error where a
+// limit asks for a controller it has not. Device rules alone (every engine sends "deny all but
+// the defaults") need no device cgroup: the container's /dev holds only the default devices and
+// linux.devices, and nothing grants CAP_MKNOD by default.
 std::optional<cgroup::ContainerCgroup> cgroup_for(const core::oci::RuntimeSpec& spec, const std::string& name) {
-  if (!spec.linux_spec || !spec.linux_spec->resources) return std::nullopt;
-  const auto& r = *spec.linux_spec->resources;
+  const bool has_resources = spec.linux_spec && spec.linux_spec->resources;
+  const core::oci::Resources r = has_resources ? *spec.linux_spec->resources : core::oci::Resources{};
   if (!r.devices.empty()) log::debug("linux.resources.devices: no device cgroup is set up; /dev holds only the listed devices");
   if (!r.unified.empty()) throw Error("linux.resources.unified is not supported by pod-runtime", ErrorKind::unsupported);
-  if (cgroup::controllers_for(r).empty()) return std::nullopt;
-  return with_context("linux.resources", [&] { return cgroup::ContainerCgroup::create(cgroup::own_delegation(), name, r); });
+  const cgroup::Delegation delegation = cgroup::own_delegation();
+  if (delegation.v2_dir.empty() && delegation.v1_dirs.empty() && cgroup::controllers_for(r).empty()) return std::nullopt;
+  return with_context("linux.resources", [&] { return cgroup::ContainerCgroup::create(delegation, name, r); });
 }
 
 // cgroupsPath as a name under the delegated cgroup(s); a default from the id.
@@ -203,15 +206,16 @@ ContainerState create_container(const StateStore& store, const std::string& id, 
     ContainerState state{id, bundle, 0, 0, storage::now_rfc3339(), spec.annotations, ""};
     if (cgroup) {
       state.cgroup = cgroup_name(spec, id);
-      // Stage 1 at once (what it forks follows it); the init again once known, in case stage 1
-      // forked it first. The init cannot exec before `start`.
       try {
-        cgroup->add_process(stage1);
-      } catch (const Error&) {
+        cgroup->add_process(stage1);  // what it forks follows it
+      } catch (...) {
+        ::kill(stage1, SIGKILL);
+        ::waitpid(stage1, nullptr, 0);
+        throw;
       }
     }
+    runtime_end.send(SyncKind::cgroup_joined);
     state.pid = drive_setup(runtime_end, stage1, spec, state);
-    if (cgroup) cgroup->add_process(state.pid);
     state.pid_start_time = process_start_ticks(state.pid);
     store.save(state);
     if (!options.pid_file.empty()) write_state_file(options.pid_file, std::to_string(state.pid));

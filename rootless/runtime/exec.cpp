@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -87,6 +88,8 @@ std::vector<JoinedNamespace> open_namespaces(const StateStore& store, const Cont
                              SyncSocket& sync) {
   try {
     ::prctl(PR_SET_NAME, "pod-rt:[exec]");
+    // Into the container's cgroup before anything is forked: the process to exec inherits it.
+    sync.receive(SyncKind::cgroup_joined, "pod-runtime");
     for (const auto& ns : namespaces) {
       if (::setns(ns.fd.get(), clone_flag(ns.type)) != 0) throw_errno("join the container's namespace", to_string(ns.type));
       if (ns.type == NamespaceType::user && (::setresgid(0, 0, 0) != 0 || ::setresuid(0, 0, 0) != 0)) {
@@ -149,13 +152,13 @@ pid_t exec_in_container(const StateStore& store, const std::string& id, const co
                                            : cgroup::ContainerCgroup::find(cgroup::own_delegation(), state.cgroup);
   try {
     cgroup.add_process(joiner);  // what it forks follows it
-  } catch (const Error&) {
+  } catch (const Error& e) {
+    ::kill(joiner, SIGKILL);
+    wait_container(joiner);
+    throw;
   }
+  runtime_end.send(SyncKind::cgroup_joined);
   const pid_t pid = static_cast<pid_t>(runtime_end.receive(SyncKind::init_pid, "exec setup").value);
-  try {
-    cgroup.add_process(pid);
-  } catch (const Error&) {
-  }
   wait_container(joiner);
   try {
     if (auto m = runtime_end.receive_any("exec'd process")) {

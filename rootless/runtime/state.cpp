@@ -14,6 +14,8 @@
 #include "libcore/oci/runtime_spec.hpp"
 #include "libcore/sys/environment.hpp"
 #include "libcore/sys/error.hpp"
+#include "rootless/cgroup/container_cgroup.hpp"
+#include "rootless/cgroup/layout.hpp"
 #include "libcore/sys/files.hpp"
 #include "libcore/sys/process.hpp"
 
@@ -24,6 +26,7 @@ std::string_view to_string(Status status) {
     case Status::creating: return "creating";
     case Status::created: return "created";
     case Status::running: return "running";
+    case Status::paused: return "paused";
     case Status::stopped: return "stopped";
   }
   return "unknown";
@@ -93,7 +96,9 @@ void StateStore::remove(const std::string& id) const { remove_tree(dir(id)); }
 
 Status StateStore::status(const ContainerState& s) const {
   if (s.pid <= 0 || !is_process_alive(s.pid) || process_start_ticks(s.pid) != s.pid_start_time) return Status::stopped;
-  return ::access(fifo(s.id).c_str(), F_OK) == 0 ? Status::created : Status::running;
+  if (::access(fifo(s.id).c_str(), F_OK) == 0) return Status::created;
+  if (!s.cgroup.empty() && cgroup::ContainerCgroup::find(cgroup::own_delegation(), s.cgroup).frozen()) return Status::paused;
+  return Status::running;
 }
 
 std::string state_json(const ContainerState& s, Status status) {

@@ -1,7 +1,8 @@
 // The runtime's record of a container, shared by every pod-runtime invocation (no daemon):
 // <root>/<id>/state.json (written atomically) and <root>/<id>/exec.fifo, which exists from
 // create until start. Status is derived, never stored stale: the init's pid must still run
-// and still be the same process (its start time in /proc matches), else "stopped".
+// and still be the same process (its start time in /proc matches), else "stopped"; a running
+// one whose cgroup is frozen is "paused".
 #pragma once
 
 #include <sys/types.h>
@@ -14,7 +15,7 @@
 
 namespace pod::rootless::runtime {
 
-enum class Status { creating, created, running, stopped };
+enum class Status { creating, created, running, paused, stopped };
 std::string_view to_string(Status status);
 
 struct ContainerState {

@@ -29,6 +29,7 @@ const char* describe(SyncKind kind) {
     case SyncKind::hooks_done: return "the end of the createRuntime hooks";
     case SyncKind::created: return "\"created\"";
     case SyncKind::error: return "an error";
+    case SyncKind::cgroup_joined: return "the move into the container's cgroup";
   }
   return "an unknown message";
 }

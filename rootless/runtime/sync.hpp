@@ -22,7 +22,7 @@
 
 namespace pod::rootless::runtime {
 
-enum class SyncKind : int { maps_please = 1, maps_done, init_pid, hooks_please, hooks_done, created, error };
+enum class SyncKind : int { maps_please = 1, maps_done, init_pid, hooks_please, hooks_done, created, error, cgroup_joined };
 
 struct SyncMessage {
   SyncKind kind = SyncKind::error;

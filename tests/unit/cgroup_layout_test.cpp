@@ -50,19 +50,32 @@ TEST_CASE("cgroup membership: v1 controllers and the v2 path from /proc/self/cgr
   CHECK(m.at("") == "/user.slice/user@1000.service/app.slice");
 }
 
-TEST_CASE("cgroup delegation: a v2 subtree the user owns, with its controllers; none for another user", "[cgroup]") {
+TEST_CASE("cgroup delegation: the highest v2 directory the user owns above its cgroup, with its controllers", "[cgroup]") {
   pod::TempDir fake("/tmp", "cgroup-tree");
-  const std::string scope = fake.path() + "/sys/fs/cgroup/user.slice/user@1000.service/app.slice";
-  pod::make_dirs(scope);
-  pod::test::write_text(scope + "/cgroup.controllers", "cpu io memory pids\n");
+  const std::string top = fake.path() + "/sys/fs/cgroup";
+  const std::string service = top + "/user.slice/user@1000.service";
+  pod::make_dirs(service + "/app.slice/term.scope");
+  // As systemd leaves it: user.slice and the top are root's, user@1000.service down the user's.
+  // Only root can hand them to another owner; as anyone else the fake's top directories are
+  // the user's own, and the highest of them below the hierarchy's root is the answer.
+  const uid_t user = ::getuid() == 0 ? 1000 : ::getuid();
+  const bool realistic = ::getuid() == 0;
+  if (realistic) {
+    for (const std::string& dir : {service, service + "/app.slice", service + "/app.slice/term.scope"}) {
+      REQUIRE(::chown(dir.c_str(), user, user) == 0);
+    }
+  }
+  const std::string expected = realistic ? service : top + "/user.slice";
+  pod::test::write_text(expected + "/cgroup.controllers", "cpu io memory pids\n");
   const auto layout = parse_layout(kUnified);
-  const std::map<std::string, std::string> membership = {{"", "/user.slice/user@1000.service/app.slice"}};
-  const auto mine = find_delegation(layout, membership, ::getuid(), fake.path());
-  CHECK(mine.v2_dir == scope);
+  const std::map<std::string, std::string> membership = {{"", "/user.slice/user@1000.service/app.slice/term.scope"}};
+  const auto mine = find_delegation(layout, membership, user, fake.path());
+  CHECK(mine.v2_dir == expected);
   CHECK(mine.v2_controllers == std::vector<std::string>{"cpu", "io", "memory", "pids"});
   CHECK(mine.missing.count("memory") == 0);
-  CHECK(mine.missing.count("cpuset") == 1);  // not in that cgroup.controllers
-  const auto theirs = find_delegation(layout, membership, ::getuid() + 1, fake.path());
+  CHECK(mine.missing.count("freezer") == 0);  // cgroup.freeze: any cgroup2 directory has it
+  CHECK(mine.missing.count("cpuset") == 1);   // not in that cgroup.controllers
+  const auto theirs = find_delegation(layout, membership, user + 1, fake.path());
   CHECK(theirs.v2_dir.empty());
   CHECK(theirs.missing.count("memory") == 1);
 }

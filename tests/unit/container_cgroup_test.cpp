@@ -73,3 +73,64 @@ TEST_CASE("container cgroup: a limit whose controller is not delegated is refuse
   CHECK_THROWS_WITH(ContainerCgroup::create(d, "pod-y", r), Catch::Contains("memory cgroup controller") &&
                                                                  Catch::Contains("owned by uid 1000"));
 }
+
+namespace {
+
+// A hybrid fake: a cgroup2 directory with no controllers, and v1 memory and pids hierarchies.
+struct HybridTree {
+  pod::TempDir root{"/tmp", "cgroup-tree"};
+  Delegation d;
+  HybridTree() {
+    d.v2_dir = root.path() + "/unified/pod/1000";
+    d.v1_dirs["memory"] = root.path() + "/memory/pod/1000";
+    d.v1_dirs["pids"] = root.path() + "/pids/pod/1000";
+    for (const auto& [c, dir] : d.v1_dirs) pod::make_dirs(dir + "/pod-z");
+    pod::make_dirs(d.v2_dir + "/pod-z");
+    for (const char* f : {"memory.limit_in_bytes", "memory.soft_limit_in_bytes"}) {
+      pod::test::write_text(d.v1_dirs["memory"] + "/pod-z/" + f, "");
+    }
+    pod::test::write_text(d.v1_dirs["pids"] + "/pod-z/pids.max", "");
+  }
+};
+
+}  // namespace
+
+TEST_CASE("container cgroup: hybrid — a cgroup2 directory for membership, v1 ones for limits (fake tree)", "[cgroup]") {
+  HybridTree t;
+  Resources r;
+  r.pids_limit = 64;
+  const auto cg = ContainerCgroup::create(t.d, "pod-z", r);
+  CHECK(cg.v2_dir() == t.d.v2_dir + "/pod-z");
+  CHECK(cg.v1_dirs().size() == 2);  // every delegated hierarchy, limited or not: stats count them all
+  CHECK(pod::read_file(t.d.v1_dirs["pids"] + "/pod-z/pids.max") == "64");
+  CHECK(cg.dirs().size() == 3);
+
+  const auto found = ContainerCgroup::find(t.d, "pod-z");
+  CHECK(found.dirs() == cg.dirs());
+  Resources more;
+  more.memory = MemoryResources{std::int64_t{32} << 20, {}, {}};
+  found.update(more);
+  CHECK(pod::read_file(t.d.v1_dirs["memory"] + "/pod-z/memory.limit_in_bytes") == "33554432");
+  Resources cpu_too;
+  cpu_too.cpu = CpuResources{};
+  cpu_too.cpu->quota = 1000;
+  CHECK_THROWS_WITH(found.update(cpu_too), Catch::Contains("no cpu controller"));
+  CHECK(ContainerCgroup::find(t.d, "pod-other").empty());
+}
+
+TEST_CASE("container cgroup: frozen is read from cgroup.events (v2) or freezer.state (v1)", "[cgroup]") {
+  HybridTree t;
+  const auto cg = ContainerCgroup::find(t.d, "pod-z");
+  pod::test::write_text(cg.v2_dir() + "/cgroup.events", "populated 1\nfrozen 0\n");
+  CHECK_FALSE(cg.frozen());
+  pod::test::write_text(cg.v2_dir() + "/cgroup.events", "populated 1\nfrozen 1\n");
+  CHECK(cg.frozen());
+  Delegation v1_only = t.d;
+  v1_only.v2_dir.clear();
+  v1_only.v1_dirs["freezer"] = t.root.path() + "/freezer";
+  pod::make_dirs(v1_only.v1_dirs["freezer"] + "/pod-z");
+  pod::test::write_text(v1_only.v1_dirs["freezer"] + "/pod-z/freezer.state", "FROZEN\n");
+  CHECK(ContainerCgroup::find(v1_only, "pod-z").frozen());
+  v1_only.v1_dirs.erase("freezer");
+  CHECK_THROWS_WITH(ContainerCgroup::find(v1_only, "pod-z").set_frozen(true), Catch::Contains("cannot be frozen"));
+}

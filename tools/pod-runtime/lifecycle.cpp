@@ -8,6 +8,8 @@
 #include "libcore/sys/error.hpp"
 #include "libcore/sys/signals.hpp"
 #include "rootless/runtime/create.hpp"
+#include "rootless/cgroup/container_cgroup.hpp"
+#include "rootless/runtime/resources.hpp"
 #include "rootless/runtime/signal_all.hpp"
 #include "tools/common/main.hpp"
 #include "tools/pod-runtime/terminal_session.hpp"
@@ -52,8 +54,11 @@ void forward(int sig) {
 
 void kill_and_reap(const StateStore& store, const std::string& id) {
   const auto state = store.load(id);
-  if (state.pid <= 0 || store.status(state) == Status::stopped) return;
+  const Status status = store.status(state);
+  if (state.pid <= 0 || status == Status::stopped) return;
   ::kill(state.pid, SIGKILL);
+  // A v1 freezer holds even SIGKILL until it thaws.
+  if (status == Status::paused) rootless::runtime::cgroup_of(state).set_frozen(false);
   for (int i = 0; i < 200 && store.status(state) != Status::stopped; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }

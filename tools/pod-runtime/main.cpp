@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   pod::tools::add_lifecycle_verbs(app, globals, state);
   pod::tools::add_exec_verb(app, globals, state);
   pod::tools::add_query_verbs(app, globals, state);
+  pod::tools::add_resource_verbs(app, globals);
   pod::tools::add_features_verb(app);
   return pod::tools::run_tool(app, state, argc, argv);
 }

@@ -29,5 +29,6 @@ void add_exec_verb(CLI::App& app, const RuntimeGlobals& globals, RunState& state
 void add_features_verb(CLI::App& app);
 void add_lifecycle_verbs(CLI::App& app, const RuntimeGlobals& globals, RunState& state);
 void add_query_verbs(CLI::App& app, const RuntimeGlobals& globals, RunState& state);
+void add_resource_verbs(CLI::App& app, const RuntimeGlobals& globals);
 
 }  // namespace pod::tools
