@@ -55,6 +55,7 @@ ContainerState container_state(const std::string& dir) {
   if (alive) {
     s.pid = pid;
     s.status = s.started_at.empty() ? ContainerStatus::created : ContainerStatus::running;
+    s.paused = s.status == ContainerStatus::running && ::access((dir + "/paused").c_str(), F_OK) == 0;
     return s;
   }
   // The monitor writes exit.json right after the init ends; give it that moment.

@@ -5,6 +5,7 @@
 //   started     RFC 3339 — written by `pod start` after the runtime's start
 //   exit.json   {"exit_code", "finished_at", "oom_killed"} — written by pod-monitor when the
 //               init is gone
+//   paused      written by `pod pause` once the runtime froze the container, removed by unpause
 // created: no init.json or not started; running: started and the init (same start time) runs;
 // exited: exit.json, or the init is gone without one (its monitor was killed: exit code -1).
 #pragma once
@@ -26,6 +27,7 @@ struct ContainerState {
   pid_t monitor_pid = 0;
   int exit_code = 0;
   bool oom_killed = false;  // the kernel killed a process of it for memory
+  bool paused = false;      // running, but frozen by `pod pause`
   std::string started_at;
   std::string finished_at;
 };
@@ -41,7 +43,8 @@ struct InitInfo {
 void write_init_info(const std::string& dir, const InitInfo& info);
 void write_started(const std::string& dir);
 void write_exit(const std::string& dir, int exit_code, bool oom_killed = false);
-// Forgets the last run (before a restart): init.json, started, exit.json.
+void write_paused(const std::string& dir, bool paused);
+// Forgets the last run (before a restart): init.json, started, exit.json, paused.
 void clear_run_state(const std::string& dir);
 
 }  // namespace pod::storage

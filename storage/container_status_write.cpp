@@ -23,8 +23,16 @@ void write_exit(const std::string& dir, int exit_code, bool oom_killed) {
                                            now_rfc3339() + "\",\"oom_killed\":" + (oom_killed ? "true" : "false") + "}");
 }
 
+void write_paused(const std::string& dir, bool paused) {
+  if (paused) {
+    write_state_file(dir + "/paused", now_rfc3339());
+  } else {
+    ::unlink((dir + "/paused").c_str());
+  }
+}
+
 void clear_run_state(const std::string& dir) {
-  for (const char* name : {"/exit.json", "/init.json", "/started"}) ::unlink((dir + name).c_str());
+  for (const char* name : {"/exit.json", "/init.json", "/started", "/paused"}) ::unlink((dir + name).c_str());
 }
 
 }  // namespace pod::storage

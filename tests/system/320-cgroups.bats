@@ -59,3 +59,90 @@ delegated() { # CONTROLLER — true when pod info lists it as writable
   run_pod ps -a -q
   [ -z "$output" ] || die "left: $output"
 }
+
+cgroup_file() { # ID FILE — the container's cgroup file, from whichever hierarchy has it
+  find /sys/fs/cgroup -maxdepth 5 -path "*/pod-$1/$2" 2>/dev/null | head -1
+}
+
+@test "pids: Podman's default limit of 2048 where the controller is delegated; --pids-limit -1 lifts it" {
+  delegated pids || skip "the pids controller is not delegated to $(id -un)"
+  run_pod run -d --name dflt "$IMAGE" sleep 60
+  local id=${lines[-1]}
+  [ "$(cat "$(cgroup_file "$id" pids.max)")" = 2048 ] || die "pids.max: $(cat "$(cgroup_file "$id" pids.max)")"
+  run_pod inspect dflt
+  echo "$output" | jq -e '.[0].HostConfig.PidsLimit == 2048'
+  run_pod run -d --name unlimited --pids-limit -1 "$IMAGE" sleep 60
+  id=${lines[-1]}
+  [ "$(cat "$(cgroup_file "$id" pids.max)")" = max ]
+}
+
+@test "stats: plausible CPU, memory and pids of a busy container, as JSON and as a table" {
+  delegated memory || skip "the memory controller is not delegated to $(id -un)"
+  run_pod run -d --name busy --memory 64m "$IMAGE" sh -c 'while :; do :; done'
+  sleep 2
+  run_pod stats --no-stream --format json busy
+  echo "$output" | jq -e '.[0].name == "busy" and .[0].pids == "1"'
+  echo "$output" | jq -e '.[0].mem_usage | endswith("/ 67.11MB")'
+  local cpu
+  cpu=$(echo "$output" | jq -r '.[0].avg_cpu | rtrimstr("%") | tonumber | floor')
+  [ "$cpu" -ge 30 ] && [ "$cpu" -le 110 ] || die "a busy loop used $cpu% of a CPU"
+  run_pod stats --no-stream
+  assert_contains "${lines[0]}" "MEM USAGE / LIMIT"
+  assert_contains "$output" "busy"
+}
+
+@test "pause freezes the container until unpause; a paused one still stops" {
+  run_pod info --format json
+  echo "$output" | jq -e '.host.cgroups.delegated.v2 or .host.cgroups.delegated.v1.freezer' >/dev/null ||
+    skip "no freezer for $(id -un)"
+  run_pod run -d --name frozen "$IMAGE" sh -c 'while :; do :; done'
+  run_pod pause frozen
+  run_pod ps -a --format json
+  echo "$output" | jq -e '.[0].State == "paused"'
+  run_pod inspect frozen
+  echo "$output" | jq -e '.[0].State.Paused == true and .[0].State.Status == "paused"'
+  local t1 t2
+  t1=$(pod stats --no-stream --format json frozen | jq -r '.[0].cpu_time')
+  sleep 1
+  t2=$(pod stats --no-stream --format json frozen | jq -r '.[0].cpu_time')
+  [ "$t1" = "$t2" ] || die "CPU time went on while paused: $t1 then $t2"
+  run_pod 125 pause frozen
+  assert_contains "$output" "paused"
+  run_pod unpause frozen
+  sleep 0.5
+  t2=$(pod stats --no-stream --format json frozen | jq -r '.[0].cpu_time')
+  [ "$t1" != "$t2" ] || die "no CPU time after unpause"
+  run_pod pause frozen
+  run_pod stop -t 1 frozen
+  run_pod inspect frozen
+  echo "$output" | jq -e '.[0].State.Status == "exited" and .[0].State.Paused == false'
+}
+
+@test "update changes the limits of a running container and keeps them for the next start" {
+  delegated pids || skip "the pids controller is not delegated to $(id -un)"
+  run_pod run -d --name upd --pids-limit 100 "$IMAGE" sleep 60
+  local id=${lines[-1]}
+  run_pod update --pids-limit 5 upd
+  [ "$(cat "$(cgroup_file "$id" pids.max)")" = 5 ]
+  run_pod 2 exec upd sh -c 'for i in 1 2 3 4 5 6 7 8; do sleep 5 & done'
+  assert_contains "$output" "can't fork"
+  run_pod inspect upd
+  echo "$output" | jq -e '.[0].HostConfig.PidsLimit == 5'
+  run_pod stop -t 0 upd
+  run_pod start upd
+  [ "$(cat "$(cgroup_file "$id" pids.max)")" = 5 ]
+  run_pod 125 update upd
+  assert_contains "$output" "no limit given"
+}
+
+@test "without a delegated cgroup: stats shows no figures, pause says why" {
+  run_pod info --format json
+  echo "$output" | jq -e '.host.cgroups.delegated | length > 0' >/dev/null &&
+    skip "$(id -un) has delegated cgroups"
+  run_pod run -d --name plain "$IMAGE" sleep 60
+  run_pod stats --no-stream --format json plain
+  echo "$output" | jq -e '.[0].mem_usage == "--" and .[0].cpu_time == "--"'
+  run_pod 125 pause plain
+  assert_contains "$output" "no cgroup"
+  assert_contains "$output" "pod info"
+}

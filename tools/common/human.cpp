@@ -7,7 +7,9 @@
 
 namespace pod::tools {
 
-std::string human_size(std::uint64_t bytes) {
+namespace {
+
+std::string si_size(std::uint64_t bytes, int digits, const char* separator) {
   static constexpr std::array<const char*, 7> kUnits = {"B", "kB", "MB", "GB", "TB", "PB", "EB"};
   double value = static_cast<double>(bytes);
   std::size_t unit = 0;
@@ -15,9 +17,13 @@ std::string human_size(std::uint64_t bytes) {
     value /= 1000.0;
     ++unit;
   }
-  std::string number = fmt::format("{:.3g}", value);
-  return number + " " + kUnits[unit];
+  return fmt::format("{:.{}g}{}{}", value, digits, separator, kUnits[unit]);
 }
+
+}  // namespace
+
+std::string human_size(std::uint64_t bytes) { return si_size(bytes, 3, " "); }
+std::string compact_size(std::uint64_t bytes) { return si_size(bytes, 4, ""); }
 
 std::string human_age(std::time_t then, std::time_t now) {
   const double seconds = std::difftime(now, then);

@@ -15,6 +15,7 @@
 #include "libcore/sys/process.hpp"
 #include "libcore/sys/signals.hpp"
 #include "libcore/sys/terminal.hpp"
+#include "rootless/cgroup/layout.hpp"
 #include "rootless/container/rootfs_mount.hpp"
 #include "rootless/container/spec_builder.hpp"
 #include "rootless/userns.hpp"
@@ -128,61 +129,21 @@ std::vector<std::string> environment_of(const ContainerFlags& f) {
   return out;
 }
 
-// "512m", "1g", "100k", "1048576" → bytes; "-1" unlimited.
-std::int64_t parse_size(const std::string& flag, const std::string& text) {
-  if (text == "-1") return -1;
-  std::size_t used = 0;
-  double value = 0;
-  try {
-    value = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
+// Podman's default of at most 2048 processes, where the pids controller is delegated (a
+// default must not make runs fail where it is not) and pod-runtime places the cgroup (another
+// runtime may not know the delegated subtree); --pids-limit -1 or 0 asks for none.
+std::optional<core::oci::Resources> resources_with_defaults(const LimitFlags& f, const std::string& runtime) {
+  auto r = resources_of(f);
+  if (f.pids_limit) {
+    if (*f.pids_limit <= 0) r->pids_limit.reset();
+    return r;
   }
-  const std::string unit = text.substr(used);
-  const std::map<std::string, double> units = {{"", 1}, {"b", 1}, {"k", 1024}, {"kb", 1024}, {"m", 1024.0 * 1024},
-                                               {"mb", 1024.0 * 1024}, {"g", 1024.0 * 1024 * 1024}, {"gb", 1024.0 * 1024 * 1024}};
-  std::string lower = unit;
-  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  const auto it = units.find(lower);
-  if (used == 0 || it == units.end() || value <= 0) {
-    throw Error(flag + " " + quote_untrusted(text) + " is not a size (like 512m or 1g)", ErrorKind::invalid_input);
-  }
-  return static_cast<std::int64_t>(value * it->second);
-}
-
-std::optional<core::oci::Resources> resources_of(const ContainerFlags& f) {
-  core::oci::Resources r;
-  bool any = false;
-  if (!f.memory.empty() || !f.memory_swap.empty() || !f.memory_reservation.empty()) {
-    core::oci::MemoryResources m;
-    if (!f.memory.empty()) m.limit = parse_size("--memory", f.memory);
-    if (!f.memory_swap.empty()) m.swap = parse_size("--memory-swap", f.memory_swap);
-    if (!f.memory_reservation.empty()) m.reservation = parse_size("--memory-reservation", f.memory_reservation);
-    r.memory = m;
-    any = true;
-  }
-  if (f.pids_limit != 0) {
-    r.pids_limit = f.pids_limit;
-    any = true;
-  }
-  if (f.cpus > 0 || f.cpu_shares > 0 || f.cpu_quota != 0 || f.cpu_period > 0 || !f.cpuset_cpus.empty()) {
-    core::oci::CpuResources c;
-    if (f.cpus > 0) {  // --cpus N: N periods of 100 ms per 100 ms
-      c.period = 100000;
-      c.quota = static_cast<std::int64_t>(f.cpus * 100000);
-    }
-    if (f.cpu_period > 0) c.period = f.cpu_period;
-    if (f.cpu_quota != 0) c.quota = f.cpu_quota;
-    if (f.cpu_shares > 0) c.shares = f.cpu_shares;
-    c.cpus = f.cpuset_cpus;
-    r.cpu = c;
-    any = true;
-  }
-  if (f.blkio_weight > 0) {
-    r.block_io_weight = f.blkio_weight;
-    any = true;
-  }
-  if (!any) return std::nullopt;
+  if (!runtime.empty()) return r;
+  const auto d = rootless::cgroup::own_delegation();
+  const auto& v2 = d.v2_controllers;
+  if (!d.v1_dirs.count("pids") && std::find(v2.begin(), v2.end(), "pids") == v2.end()) return r;
+  if (!r) r.emplace();
+  r->pids_limit = 2048;
   return r;
 }
 
@@ -246,7 +207,7 @@ rootless::container::RunSettings settings_of(const ContainerFlags& f, const core
   if (f.init) s.init_path = find_helper_binary("pod-init");
   s.cgroup_name = "pod-" + dir.substr(dir.rfind('/') + 1);
   if (f.userns == "keep-id") s.keep_id = rootless::container::keep_id_for_this_user();
-  s.resources = resources_of(f);
+  s.resources = resources_with_defaults(f.limits, f.runtime);
   return s;
 }
 
@@ -298,16 +259,7 @@ void add_container_flags(CLI::App& verb, ContainerFlags& f, bool run) {
       ->check(CLI::IsMember({"none", "host"}));
   verb.add_option("--userns", f.userns, "keep-id: run as your own uid and gid inside (files keep your ownership)")
       ->check(CLI::IsMember({"", "host", "keep-id"}));
-  verb.add_option("-m,--memory", f.memory, "memory limit (like 512m, 1g)");
-  verb.add_option("--memory-swap", f.memory_swap, "memory plus swap limit (-1: unlimited swap)");
-  verb.add_option("--memory-reservation", f.memory_reservation, "memory soft limit");
-  verb.add_option("--pids-limit", f.pids_limit, "most processes at once");
-  verb.add_option("--cpus", f.cpus, "CPUs worth of time, like 0.5");
-  verb.add_option("--cpu-shares", f.cpu_shares, "relative CPU weight (default 1024)");
-  verb.add_option("--cpu-quota", f.cpu_quota, "CPU time in microseconds per period");
-  verb.add_option("--cpu-period", f.cpu_period, "CPU period in microseconds");
-  verb.add_option("--cpuset-cpus", f.cpuset_cpus, "CPUs to run on, like 0-1");
-  verb.add_option("--blkio-weight", f.blkio_weight, "relative block I/O weight (10-1000)");
+  add_limit_flags(verb, f.limits);
   verb.add_flag("--init", f.init, "run a tiny init as pid 1 that reaps zombies and forwards signals");
   add_registry_flags(verb, f.registry);
 }

@@ -8,6 +8,7 @@
 
 #include "rootless/container/engine.hpp"
 #include "storage/container_store.hpp"
+#include "tools/pod/limit_flags.hpp"
 #include "tools/pod/registry_flags.hpp"
 #include "tools/pod/store_access.hpp"
 #include "tools/pod/verbs.hpp"
@@ -52,15 +53,7 @@ struct ContainerFlags {
   std::string network = "none";
   bool init = false;
   std::string userns;
-  // Limits (cgroups): sizes as 512m, 1g…; empty/0 means not asked.
-  std::string memory, memory_swap, memory_reservation;
-  std::int64_t pids_limit = 0;
-  double cpus = 0;
-  std::uint64_t cpu_shares = 0;
-  std::int64_t cpu_quota = 0;
-  std::uint64_t cpu_period = 0;
-  std::string cpuset_cpus;
-  std::uint16_t blkio_weight = 0;
+  LimitFlags limits;
   RegistryFlags registry;
 };
 

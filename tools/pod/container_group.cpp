@@ -14,6 +14,8 @@ void add_container_group(CLI::App& app, const GlobalOptions& global, RunState& s
   add_container_signal_verbs(*group, global, state);
   add_container_rm_verbs(*group, global, state, true);
   add_exec_verb(*group, global, state);
+  add_container_resource_verbs(*group, global, state);
+  add_stats_verb(*group, global);
   add_container_misc_verbs(*group, global, state);
   add_cp_verb(*group, global, state);
 }

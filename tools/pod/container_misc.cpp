@@ -1,4 +1,4 @@
-// pod attach | rename | top | port | pause | unpause
+// pod attach | rename | top | port
 #include <CLI/CLI.hpp>
 #include <dirent.h>
 #include <fmt/core.h>
@@ -103,18 +103,6 @@ void add_port(CLI::App& app, const GlobalOptions& global) {
   });
 }
 
-void add_freezer_verb(CLI::App& app, const char* verb_name, const GlobalOptions& global) {
-  auto name = std::make_shared<std::string>();
-  auto* verb = app.add_subcommand(verb_name, std::string(verb_name) + " a running container (needs the freezer cgroup)");
-  verb->add_option("container", *name, "container name or id")->required();
-  verb->callback([name, verb_name, &global] {
-    const OpenedStore opened = open_store_in_place(global);
-    storage::ContainerStore(opened.store).resolve(*name);
-    throw Error(std::string(verb_name) + ": containers have no cgroup of their own yet, so they cannot be frozen",
-                ErrorKind::unsupported);
-  });
-}
-
 }  // namespace
 
 void add_container_misc_verbs(CLI::App& app, const GlobalOptions& global, RunState& state) {
@@ -122,8 +110,6 @@ void add_container_misc_verbs(CLI::App& app, const GlobalOptions& global, RunSta
   add_rename(app, global);
   add_top(app, global);
   add_port(app, global);
-  add_freezer_verb(app, "pause", global);
-  add_freezer_verb(app, "unpause", global);
 }
 
 }  // namespace pod::tools

@@ -36,7 +36,7 @@ bool matches(const std::string& filter, const storage::ContainerRecord& r, const
   const std::string key = filter.substr(0, eq), value = filter.substr(eq + 1);
   if (key == "name") return r.name.find(value) != std::string::npos;
   if (key == "id") return r.id.rfind(value, 0) == 0;
-  if (key == "status") return to_string(s.status) == value;
+  if (key == "status") return (s.paused ? std::string_view("paused") : to_string(s.status)) == value;
   if (key == "ancestor") return r.image_name == value || r.image_id.rfind(value, 0) == 0;
   if (key == "label") {
     const auto leq = value.find('=');

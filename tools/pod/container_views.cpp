@@ -23,7 +23,9 @@ std::string status_text(const storage::ContainerState& s, const std::string& cre
   const std::time_t now = std::time(nullptr);
   switch (s.status) {
     case storage::ContainerStatus::created: return "Created";
-    case storage::ContainerStatus::running: return "Up " + duration_text(now - when(s.started_at.empty() ? created : s.started_at));
+    case storage::ContainerStatus::running:
+      if (s.paused) return "Paused";
+      return "Up " + duration_text(now - when(s.started_at.empty() ? created : s.started_at));
     case storage::ContainerStatus::exited:
       return "Exited (" + std::to_string(s.exit_code) + ") " + duration_text(now - when(s.finished_at.empty() ? created : s.finished_at)) + " ago";
   }
@@ -38,7 +40,7 @@ nlohmann::json ps_json(const storage::ContainerRecord& r, const storage::Contain
           {"Command", r.command},
           {"Created", when(r.created)},
           {"CreatedAt", r.created},
-          {"State", std::string(to_string(s.status))},
+          {"State", s.paused ? std::string("paused") : std::string(to_string(s.status))},
           {"Status", status_text(s, r.created)},
           {"Exited", s.status == storage::ContainerStatus::exited},
           {"ExitCode", s.exit_code},
@@ -46,6 +48,30 @@ nlohmann::json ps_json(const storage::ContainerRecord& r, const storage::Contain
           {"Labels", r.labels},
           {"Mounts", r.mounts}};
 }
+
+namespace {
+
+// Docker's names for the limits in config.json's linux.resources (0: none).
+nlohmann::json host_config(const storage::ContainerRecord& r, const nlohmann::json& config) {
+  const auto resources = config.value("linux", nlohmann::json::object()).value("resources", nlohmann::json::object());
+  const auto memory = resources.value("memory", nlohmann::json::object());
+  const auto cpu = resources.value("cpu", nlohmann::json::object());
+  return {{"AutoRemove", r.remove},
+          {"NetworkMode", r.network},
+          {"ReadonlyRootfs", config.value("root", nlohmann::json::object()).value("readonly", false)},
+          {"Memory", memory.value("limit", std::int64_t{0})},
+          {"MemorySwap", memory.value("swap", std::int64_t{0})},
+          {"MemoryReservation", memory.value("reservation", std::int64_t{0})},
+          {"PidsLimit", resources.value("pids", nlohmann::json::object()).value("limit", std::int64_t{0})},
+          {"CpuShares", cpu.value("shares", std::uint64_t{0})},
+          {"CpuQuota", cpu.value("quota", std::int64_t{0})},
+          {"CpuPeriod", cpu.value("period", std::uint64_t{0})},
+          {"CpusetCpus", cpu.value("cpus", "")},
+          {"CpusetMems", cpu.value("mems", "")},
+          {"BlkioWeight", resources.value("blockIO", nlohmann::json::object()).value("weight", 0)}};
+}
+
+}  // namespace
 
 nlohmann::json inspect_json(const storage::ContainerRecord& r, const storage::ContainerState& s, const std::string& dir) {
   nlohmann::json config = nlohmann::json::object();
@@ -57,9 +83,9 @@ nlohmann::json inspect_json(const storage::ContainerRecord& r, const storage::Co
           {"Path", args.empty() ? "" : args.front()},
           {"Args", args.empty() ? std::vector<std::string>{} : std::vector<std::string>(args.begin() + 1, args.end())},
           {"State",
-           {{"Status", std::string(to_string(s.status))},
+           {{"Status", s.paused ? std::string("paused") : std::string(to_string(s.status))},
             {"Running", s.status == storage::ContainerStatus::running},
-            {"Paused", false},
+            {"Paused", s.paused},
             {"Restarting", false},
             {"OOMKilled", s.oom_killed},
             {"Dead", false},
@@ -88,10 +114,7 @@ nlohmann::json inspect_json(const storage::ContainerRecord& r, const storage::Co
             {"Tty", r.tty},
             {"OpenStdin", r.interactive},
             {"User", std::to_string(process.value("user", nlohmann::json::object()).value("uid", 0))}}},
-          {"HostConfig",
-           {{"AutoRemove", r.remove},
-            {"NetworkMode", r.network},
-            {"ReadonlyRootfs", config.value("root", nlohmann::json::object()).value("readonly", false)}}}};
+          {"HostConfig", host_config(r, config)}};
 }
 
 }  // namespace pod::tools

@@ -40,6 +40,8 @@ int main(int argc, char** argv) {
   pod::tools::add_container_signal_verbs(app, global, state);
   pod::tools::add_container_rm_verbs(app, global, state, false);
   pod::tools::add_exec_verb(app, global, state);
+  pod::tools::add_container_resource_verbs(app, global, state);
+  pod::tools::add_stats_verb(app, global);
   pod::tools::add_container_misc_verbs(app, global, state);
   pod::tools::add_cp_verb(app, global, state);
   pod::tools::add_container_group(app, global, state);

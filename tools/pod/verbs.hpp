@@ -40,7 +40,9 @@ void add_container_rm_verbs(CLI::App& app, const GlobalOptions& global, RunState
 void add_container_group(CLI::App& app, const GlobalOptions& global, RunState& state);
 void add_exec_verb(CLI::App& app, const GlobalOptions& global, RunState& state);
 void add_cp_verb(CLI::App& app, const GlobalOptions& global, RunState& state);
-void add_container_misc_verbs(CLI::App& app, const GlobalOptions& global, RunState& state);  // attach, rename, top, port, pause
+void add_container_misc_verbs(CLI::App& app, const GlobalOptions& global, RunState& state);  // attach, rename, top, port
+void add_container_resource_verbs(CLI::App& app, const GlobalOptions& global, RunState& state);  // pause, unpause, update
+void add_stats_verb(CLI::App& app, const GlobalOptions& global);
 // `pod image …`: the image verbs again under their podman group names.
 void add_image_group(CLI::App& app, const GlobalOptions& global, RunState& state);
 
