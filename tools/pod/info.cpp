@@ -44,7 +44,9 @@ json cgroups_json(uid_t uid) {
   json delegated = json::object();
   if (!d.v2_dir.empty()) delegated["v2"] = {{"path", d.v2_dir}, {"controllers", d.v2_controllers}};
   for (const auto& [controller, dir] : d.v1_dirs) delegated["v1"][controller] = dir;
+  // cgroupfs: pod writes the delegated directories itself; it asks no systemd for scopes.
   return {{"version", std::string(to_string(layout.version))},
+          {"manager", "cgroupfs"},
           {"delegated", delegated},
           {"missing", d.missing},
           {"limits", d.missing.empty() ? "every controller is delegated"
