@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -128,6 +129,22 @@ uid_t invoking_uid() {
 bool in_single_id_userns() {
   const char* mode = std::getenv(kUsernsEnv);
   return mode != nullptr && std::string(mode) == "single";
+}
+
+void join_userns_of(pid_t pid) {
+  if (in_pod_userns_or_root()) return;
+  const std::string path = "/proc/" + std::to_string(pid) + "/ns/user";
+  const UniqueFd ns(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!ns) throw_errno("open the user namespace of", path);
+  const std::string uid = std::to_string(::getuid());
+  if (::setns(ns.get(), CLONE_NEWUSER) != 0) throw_errno("join the user namespace of", path);
+  if (::unshare(CLONE_NEWNS) != 0) throw_errno("unshare a mount namespace");
+  if (::setresgid(0, 0, 0) != 0 || ::setresuid(0, 0, 0) != 0) throw_errno("become root in the user namespace of", path);
+  if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) throw_errno("make mounts private");
+  const std::string map = try_read_file("/proc/self/uid_map", 4096).value_or("");
+  const bool single = std::count(map.begin(), map.end(), '\n') <= 1 && map.find(" 1\n") != std::string::npos;
+  ::setenv(kUsernsEnv, single ? "single" : "full", 1);
+  ::setenv(kOriginalUidEnv, uid.c_str(), 1);
 }
 
 void ensure_userns(const SubidSources& sources) {

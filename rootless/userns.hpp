@@ -37,5 +37,9 @@ bool in_single_id_userns();
 // when the id ranges are too small or newuidmap/newgidmap are unusable; warns once for the
 // single-id fallback.
 void ensure_userns(const SubidSources& sources = {});
+// Instead of a new one: the user namespace (same maps) of a running container's process, with a
+// mount namespace of its own — for a container that joins another's namespaces (pod has no
+// long-lived process holding one namespace for all). In place: no fork.
+void join_userns_of(pid_t pid);
 
 }  // namespace pod::rootless

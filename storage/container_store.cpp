@@ -22,7 +22,7 @@ std::string to_json(const ContainerRecord& r) {
               {"image_id", r.image_id}, {"image_name", r.image_name},
               {"created", r.created}, {"command", r.command},
               {"labels", r.labels},   {"driver", r.driver},
-              {"runtime", r.runtime}, {"network", r.network},
+              {"runtime", r.runtime}, {"network", r.network}, {"ports", r.ports},
               {"tty", r.tty},         {"interactive", r.interactive},
               {"remove", r.remove},   {"stop_signal", r.stop_signal},
               {"stop_timeout", r.stop_timeout}, {"mounts", r.mounts}}
@@ -43,6 +43,7 @@ ContainerRecord from_json(const std::string& text, const std::string& where) {
     r.driver = j.value("driver", "");
     r.runtime = j.value("runtime", "");
     r.network = j.value("network", "none");
+    r.ports = j.value("ports", std::vector<std::string>{});
     r.tty = j.value("tty", false);
     r.interactive = j.value("interactive", false);
     r.remove = j.value("remove", false);

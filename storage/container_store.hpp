@@ -28,13 +28,14 @@ struct ContainerRecord {
   std::map<std::string, std::string> labels;
   std::string driver;          // overlay, fuse-overlayfs
   std::string runtime;         // the OCI runtime's path
-  std::string network = "none";
+  std::string network = "none";  // --network as given
   bool tty = false;
   bool interactive = false;
   bool remove = false;         // --rm
   std::string stop_signal = "SIGTERM";
   int stop_timeout = 10;
   std::vector<std::string> mounts;  // "source:destination[:ro]", for inspect
+  std::vector<std::string> ports;   // published: "tcp:0.0.0.0:8080:80" (libcore/net/port_mapping)
 };
 
 class ContainerStore {

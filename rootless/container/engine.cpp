@@ -1,4 +1,5 @@
 #include "rootless/container/engine.hpp"
+#include "rootless/container/network_mode.hpp"
 
 #include <fcntl.h>
 #include <sys/mount.h>
@@ -83,6 +84,7 @@ std::string runtime_message(const std::string& record) {
 }
 
 int exit_code_for(int runtime_code, const std::string& message) {
+  if (runtime_code == 125) return 125;  // pod's own helpers (pod-monitor, pod-slirp) failed
   if (runtime_code == 127 || message.find("not found") != std::string::npos) return 127;
   if (runtime_code == 126 || message.find("ermission denied") != std::string::npos) return 126;
   return 125;
@@ -109,6 +111,10 @@ std::vector<std::string> monitor_argv(const Engine& engine, const storage::Conta
   } else if (const auto memory = delegation.v1_dirs.find("memory"); memory != delegation.v1_dirs.end()) {
     argv.insert(argv.end(), {"--oom-file", memory->second + "/" + name + "/memory.oom_control"});
   }
+  // User-mode networking: the monitor starts pod-slirp between the runtime's create and start.
+  if (const auto mode = parse_network_mode(record.network); mode.kind == NetworkMode::Kind::slirp) {
+    for (const auto& arg : slirp_command(mode, record.ports)) argv.insert(argv.end(), {"--network-helper", arg});
+  }
   if (record.remove) {  // the exit command: the rest of the line
     argv.push_back("--");
     argv.insert(argv.end(), engine.pod_argv.begin(), engine.pod_argv.end());
@@ -118,15 +124,6 @@ std::vector<std::string> monitor_argv(const Engine& engine, const storage::Conta
 }
 
 }  // namespace
-
-void write_userdata(const std::string& dir, const std::string& hostname, bool host_network) {
-  std::string hosts = "127.0.0.1\tlocalhost localhost.localdomain\n::1\tlocalhost localhost.localdomain\n";
-  if (host_network) hosts = try_read_file("/etc/hosts", 1u << 20).value_or(hosts);
-  hosts += "127.0.1.1\t" + hostname + "\n";
-  write_state_file(dir + "/hosts", hosts);
-  write_state_file(dir + "/hostname", hostname + "\n");
-  write_state_file(dir + "/resolv.conf", try_read_file("/etc/resolv.conf", 1u << 20).value_or(""));
-}
 
 void mount_container_root(const Engine& engine, const storage::ContainerRecord& record) {
   const std::string dir = storage::ContainerStore(*engine.store).dir(record.id);

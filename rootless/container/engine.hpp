@@ -25,9 +25,6 @@ struct Engine {
   std::string runtime_root() const { return runroot + "/runtime"; }
 };
 
-// The writable files a container gets bind-mounted: /etc/hosts, /etc/hostname and
-// /etc/resolv.conf (the host's resolvers; with the host's network, its hosts file too).
-void write_userdata(const std::string& dir, const std::string& hostname, bool host_network);
 
 // Mounts the container's root filesystem on <dir>/merged in this process's mount namespace,
 // unless it is mounted there already.

@@ -114,6 +114,7 @@ std::vector<Mount> default_mounts(const RunSettings& s) {
       Mount{"/sys/fs/cgroup", "cgroup", "cgroup", {"nosuid", "noexec", "nodev", "relatime", "ro"}},
   };
   for (const char* file : {"hosts", "hostname", "resolv.conf"}) {
+    if (s.no_hosts && std::string(file) == "hosts") continue;  // the image's own stays
     mounts.push_back(Mount{std::string("/etc/") + file, "bind", s.userdata + "/" + file, {"rbind", "rprivate"}});
   }
   if (!s.init_path.empty()) mounts.push_back(Mount{kInitDestination, "bind", s.init_path, {"rbind", "ro", "rprivate"}});
@@ -130,7 +131,7 @@ std::vector<Namespace> namespaces_for(const RunSettings& s) {
   for (auto type : {NamespaceType::pid, NamespaceType::ipc, NamespaceType::uts, NamespaceType::mount}) {
     out.push_back(Namespace{type, ""});
   }
-  if (!s.host_network) out.push_back(Namespace{NamespaceType::network, ""});
+  if (!s.host_network) out.push_back(Namespace{NamespaceType::network, s.network_namespace});
   // A cgroup namespace only where it hides something useful: a unified (v2) hierarchy.
   struct stat st {};
   if (::stat("/sys/fs/cgroup/cgroup.controllers", &st) == 0) out.push_back(Namespace{NamespaceType::cgroup, ""});

@@ -55,6 +55,8 @@ struct RunSettings {
   std::vector<std::string> cap_drop;
   std::vector<BindMount> mounts;           // -v, --mount, --tmpfs
   bool host_network = false;               // --network host
+  std::string network_namespace;           // --network container:NAME: its /proc/PID/ns/net
+  bool no_hosts = false;                   // --no-hosts: no /etc/hosts bind mount
   bool single_id = false;                  // the user namespace maps one id: no gid=5 on devpts
   std::string rootfs;                      // the mounted root filesystem
   std::string userdata;                    // directory with hosts, hostname, resolv.conf

@@ -106,6 +106,14 @@ class Monitor {
     const auto pid_text = try_read_file(o_.bundle + "/init.pid", 64).value_or("0");
     init_ = static_cast<pid_t>(std::stol(pid_text));
     storage::write_init_info(o_.bundle, {init_, process_start_ticks(init_), ::getpid()});
+    if (!o_.network_helper.empty()) {
+      const std::string problem = start_network_helper();
+      if (!problem.empty()) {
+        run_and_wait({o_.runtime, "--root", o_.runtime_root, "delete", "--force", o_.id});
+        report(o_.ready_fd, "error 125 " + problem + "\n");
+        return false;
+      }
+    }
     stdin_ = std::move(in.write);
     stdout_ = std::move(out.read);
     stderr_ = std::move(err.read);
@@ -114,23 +122,61 @@ class Monitor {
     return true;
   }
 
+  // pod-slirp on the init's namespaces; it says "ok" or "error MESSAGE" on fd 3 once it is
+  // ready or cannot be. Returns the problem, empty when it runs.
+  std::string start_network_helper() {
+    Pipe ready = make_pipe();
+    std::vector<std::string> argv = o_.network_helper;
+    argv.insert(argv.end(), {"--ready-fd", "3", std::to_string(init_)});
+    const pid_t pid = ::fork();
+    if (pid < 0) return std::string("pod-monitor: fork the network helper: ") + std::strerror(errno);
+    if (pid == 0) {
+      if (ready.write.get() == 3) {
+        ::fcntl(3, F_SETFD, 0);
+      } else {
+        ::dup2(ready.write.get(), 3);
+      }
+      exec_child(argv, -1, -1, -1);
+    }
+    ready.write.reset();
+    std::string answer;
+    char buf[512];
+    for (ssize_t n; (n = ::read(ready.read.get(), buf, sizeof buf)) != 0;) {
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) break;
+      answer.append(buf, static_cast<std::size_t>(n));
+    }
+    while (!answer.empty() && answer.back() == '\n') answer.pop_back();
+    if (answer == "ok") {
+      helper_ = pid;
+      return {};
+    }
+    ::kill(pid, SIGKILL);
+    while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+    }
+    if (answer.rfind("error ", 0) == 0) return "pod-slirp: " + answer.substr(6);
+    return "pod-slirp: exited without saying why (" + o_.network_helper.front() + ")";
+  }
+
+  [[noreturn]] static void exec_child(const std::vector<std::string>& argv, int in, int out, int err) {
+    const int null = ::open("/dev/null", O_RDWR);
+    ::dup2(in >= 0 ? in : null, 0);
+    ::dup2(out >= 0 ? out : null, 1);
+    ::dup2(err >= 0 ? err : null, 2);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::execv(args[0], args.data());
+    _exit(127);
+  }
+
   pid_t spawn(const std::vector<std::string>& argv, int in, int out, int err) {
     const pid_t pid = ::fork();
     if (pid < 0) throw_errno("fork the runtime");
-    if (pid == 0) {
-      const int null = ::open("/dev/null", O_RDWR);
-      ::dup2(in >= 0 ? in : null, 0);
-      ::dup2(out >= 0 ? out : null, 1);
-      ::dup2(err >= 0 ? err : null, 2);
-      std::vector<char*> args;
-      for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-      args.push_back(nullptr);
-      sigset_t none;
-      sigemptyset(&none);
-      ::sigprocmask(SIG_SETMASK, &none, nullptr);
-      ::execv(args[0], args.data());
-      _exit(127);
-    }
+    if (pid == 0) exec_child(argv, in, out, err);
     return pid;
   }
 
@@ -283,6 +329,11 @@ class Monitor {
     attach_.reset();
     ::unlink(o_.attach_socket.c_str());
     if (!o_.console_socket.empty()) ::unlink(o_.console_socket.c_str());
+    if (helper_ > 0) {  // it ends with the init by itself; this is for a helper that hangs on
+      ::kill(helper_, SIGTERM);
+      while (::waitpid(helper_, nullptr, 0) < 0 && errno == EINTR) {
+      }
+    }
     run_and_wait({o_.runtime, "--root", o_.runtime_root, "delete", "--force", o_.id});
     // `pod run --rm` in the foreground removes the container itself as soon as it has the exit
     // code; then there is nothing left for the exit command to do.
@@ -302,6 +353,7 @@ class Monitor {
   UniqueFd sigchld_, attach_, stdin_, stdout_, stderr_, master_;
   std::vector<UniqueFd> clients_;
   pid_t init_ = 0;
+  pid_t helper_ = 0;  // pod-slirp
   bool init_done_ = false;
   int exit_code_ = -1;
   int runtime_status_ = 0;

@@ -28,6 +28,9 @@ struct MonitorOptions {
   int ready_fd = -1;
   std::string oom_file;       // memory.oom_control (v1) or memory.events (v2) of its cgroup
   std::vector<std::string> exit_command;  // after "--" on pod-monitor's command line
+  // pod-slirp and its flags: started with "--ready-fd N INIT-PID" once the container's
+  // namespaces exist, before it is reported created; stopped when the container ends.
+  std::vector<std::string> network_helper;
 };
 
 // Returns the monitor's own exit code.

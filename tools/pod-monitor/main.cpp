@@ -3,6 +3,7 @@
 // the process small (no CLI library, no shared libraries beyond libc; see tools/CMakeLists).
 //   pod-monitor --id ID --bundle DIR --runtime PATH --runtime-root DIR --attach-socket PATH
 //               [--console-socket PATH --terminal] [--stdin] [--ready-fd N] [--oom-file PATH]
+//               [--network-helper ARG]...
 //               [-- EXIT-COMMAND ARGS...]
 #include <cstdio>
 #include <cstdlib>
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
     else if (flag == "--console-socket") o.console_socket = value;
     else if (flag == "--ready-fd") o.ready_fd = std::atoi(value.c_str());
     else if (flag == "--oom-file") o.oom_file = value;
+    else if (flag == "--network-helper") o.network_helper.push_back(value);
     else {
       return usage(("unknown flag " + flag).c_str());
     }

@@ -18,6 +18,7 @@
 #include "rootless/cgroup/layout.hpp"
 #include "rootless/container/rootfs_mount.hpp"
 #include "rootless/container/spec_builder.hpp"
+#include "rootless/container/userdata.hpp"
 #include "rootless/userns.hpp"
 #include "storage/image_store.hpp"
 #include "storage/pull_by_name.hpp"
@@ -172,6 +173,7 @@ std::map<std::string, std::string> labels_of(const ContainerFlags& f) {
 }
 
 rootless::container::RunSettings settings_of(const ContainerFlags& f, const core::oci::ImageConfig& config,
+                                             const ContainerNetwork& network,
                                              const std::string& dir, const std::string& hostname, bool single_id) {
   rootless::container::RunSettings s;
   s.image = config.config;
@@ -200,7 +202,9 @@ rootless::container::RunSettings settings_of(const ContainerFlags& f, const core
   for (const auto& v : f.volumes) s.mounts.push_back(parse_volume(v));
   for (const auto& m : f.mounts) s.mounts.push_back(parse_mount(m));
   for (const auto& t : f.tmpfs) s.mounts.push_back(parse_tmpfs(t));
-  s.host_network = f.network == "host";
+  s.host_network = network.mode.kind == rootless::container::NetworkMode::Kind::host;
+  s.network_namespace = network.namespace_path;
+  s.no_hosts = f.network.no_hosts;
   s.single_id = single_id;
   s.rootfs = dir + "/merged";
   s.userdata = dir;
@@ -255,8 +259,7 @@ void add_container_flags(CLI::App& verb, ContainerFlags& f, bool run) {
   verb.add_option("--stop-signal", f.stop_signal, "signal to stop the container (default: the image's, or SIGTERM)");
   verb.add_option("--stop-timeout", f.stop_timeout, "seconds to wait before SIGKILL on stop (default: 10)");
   verb.add_option("--runtime", f.runtime, "path of the OCI runtime (default: pod-runtime)");
-  verb.add_option("--network,--net", f.network, "none (default until user-mode networking lands) or host")
-      ->check(CLI::IsMember({"none", "host"}));
+  add_network_flags(verb, f.network);
   verb.add_option("--userns", f.userns, "keep-id: run as your own uid and gid inside (files keep your ownership)")
       ->check(CLI::IsMember({"", "host", "keep-id"}));
   add_limit_flags(verb, f.limits);
@@ -280,7 +283,9 @@ storage::ContainerRecord create_from_flags(const rootless::container::Engine& en
   record.labels = labels_of(f);
   record.driver = driver.driver;
   record.runtime = f.runtime;
-  record.network = f.network;
+  const ContainerNetwork network = resolve_network(f.network, config, storage::ContainerStore(*engine.store));
+  record.network = f.network.network;
+  record.ports = network.ports;
   record.tty = f.tty;
   record.interactive = f.interactive;
   record.remove = f.remove;
@@ -293,9 +298,9 @@ storage::ContainerRecord create_from_flags(const rootless::container::Engine& en
   const std::string dir = containers.dir(record.id);
   try {
     const std::string hostname = !f.hostname.empty() ? f.hostname : record.id.substr(0, 12);
-    rootless::container::write_userdata(dir, hostname, f.network == "host");
+    rootless::container::write_userdata(dir, userdata_of(f.network, network, hostname, record.name));
     rootless::container::mount_container_root(engine, record);
-    auto spec = rootless::container::build_runtime_spec(settings_of(f, config, dir, hostname, engine.single_id));
+    auto spec = rootless::container::build_runtime_spec(settings_of(f, config, network, dir, hostname, engine.single_id));
     // The pty starts with this terminal's size: the program's first look at it is right.
     if (const auto size = f.tty ? window_size(STDIN_FILENO) : std::nullopt; size && size->ws_row > 0) {
       spec.process->console_size = core::oci::ConsoleSize{size->ws_row, size->ws_col};

@@ -9,6 +9,7 @@
 #include "rootless/container/engine.hpp"
 #include "storage/container_store.hpp"
 #include "tools/pod/limit_flags.hpp"
+#include "tools/pod/network_flags.hpp"
 #include "tools/pod/registry_flags.hpp"
 #include "tools/pod/store_access.hpp"
 #include "tools/pod/verbs.hpp"
@@ -50,7 +51,7 @@ struct ContainerFlags {
   std::string stop_signal;
   int stop_timeout = 10;
   std::string runtime;
-  std::string network = "none";
+  NetworkFlags network;
   bool init = false;
   std::string userns;
   LimitFlags limits;

@@ -8,6 +8,7 @@
 
 #include <memory>
 
+#include "libcore/net/port_mapping.hpp"
 #include "libcore/sys/error.hpp"
 #include "libcore/sys/files.hpp"
 #include "rootless/monitor/attach_protocol.hpp"
@@ -92,14 +93,26 @@ void add_top(CLI::App& app, const GlobalOptions& global) {
   });
 }
 
+// "80/tcp -> 0.0.0.0:8080" per published port, as Podman prints them; one container port
+// alone prints its host addresses.
 void add_port(CLI::App& app, const GlobalOptions& global) {
   auto name = std::make_shared<std::string>();
+  auto wanted = std::make_shared<std::string>();
   auto* verb = app.add_subcommand("port", "list a container's published ports");
   verb->add_option("container", *name, "container name or id")->required();
-  verb->callback([name, &global] {
+  verb->add_option("port", *wanted, "only this container port (80 or 80/tcp)");
+  verb->callback([name, wanted, &global] {
     const OpenedStore opened = open_store_in_place(global);
-    storage::ContainerStore(opened.store).resolve(*name);
-    // No ports can be published until user-mode networking lands: nothing to list.
+    const auto r = storage::ContainerStore(opened.store).resolve(*name);
+    for (const auto& text : r.ports) {
+      const auto p = core::net::from_canonical(text);
+      const std::string port = std::to_string(p.container_port) + "/" + p.protocol;
+      if (wanted->empty()) {
+        fmt::print("{} -> {}:{}\n", port, p.host_ip, p.host_port);
+      } else if (*wanted == port || *wanted == std::to_string(p.container_port)) {
+        fmt::print("{}:{}\n", p.host_ip, p.host_port);
+      }
+    }
   });
 }
 

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <thread>
 
+#include "libcore/net/port_mapping.hpp"
 #include "libcore/sys/error.hpp"
 #include "libcore/sys/files.hpp"
 #include "rootless/monitor/container_log.hpp"
@@ -46,6 +47,12 @@ bool matches(const std::string& filter, const storage::ContainerRecord& r, const
   throw Error("--filter: unknown key " + quote(key) + " (name, id, status, label, ancestor)", ErrorKind::invalid_input);
 }
 
+std::string ports_text(const storage::ContainerRecord& r) {
+  std::string out;
+  for (const auto& p : r.ports) out += (out.empty() ? "" : ", ") + core::net::to_display(core::net::from_canonical(p));
+  return out;
+}
+
 void add_ps(CLI::App& app, const GlobalOptions& global, bool in_group) {
   struct Flags {
     bool all = false, quiet = false, no_trunc = false;
@@ -82,14 +89,17 @@ void add_ps(CLI::App& app, const GlobalOptions& global, bool in_group) {
       for (const auto& [r, s] : shown) fmt::print("{}\n", f->no_trunc ? r.id : r.id.substr(0, 12));
       return;
     }
-    fmt::print("{:<14}{:<34}{:<22}{:<24}{:<28}{:<9}{}\n", "CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES");
+    std::size_t ports_width = 9;
+    for (const auto& [r, s] : shown) ports_width = std::max(ports_width, ports_text(r).size() + 2);
+    fmt::print("{:<14}{:<34}{:<22}{:<24}{:<28}{:<{}}{}\n", "CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS",
+               ports_width, "NAMES");
     const std::time_t now = std::time(nullptr);
     for (const auto& [r, s] : shown) {
       std::string command;
       for (const auto& a : r.command) command += (command.empty() ? "" : " ") + a;
-      fmt::print("{:<14}{:<34}{:<22}{:<24}{:<28}{:<9}{}\n", f->no_trunc ? r.id : r.id.substr(0, 12), shorten(r.image_name, 32),
+      fmt::print("{:<14}{:<34}{:<22}{:<24}{:<28}{:<{}}{}\n", f->no_trunc ? r.id : r.id.substr(0, 12), shorten(r.image_name, 32),
                  f->no_trunc ? command : shorten(command, 20), human_age(parse_rfc3339(r.created).value_or(now), now),
-                 status_text(s, r.created), "", r.name);
+                 status_text(s, r.created), ports_text(r), ports_width, r.name);
     }
   });
 }

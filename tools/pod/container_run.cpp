@@ -6,6 +6,7 @@
 #include "libcore/sys/error.hpp"
 #include "rootless/container/engine.hpp"
 #include "rootless/monitor/attach_protocol.hpp"
+#include "rootless/userns.hpp"
 #include "storage/container_status.hpp"
 #include "tools/common/main.hpp"
 #include "tools/pod/container_attach.hpp"
@@ -49,12 +50,26 @@ int report_start_failure(const StartFailure& e, const rootless::container::Engin
   return e.exit_code;
 }
 
+// With --network container:NAME the new container must be in NAME's user namespace to join its
+// network namespace: pod joins that one instead of making its own.
+OpenedStore open_store_for(const ContainerFlags& f, const GlobalOptions& global, const RunState& state) {
+  const std::string& network = f.network.network;
+  if (network.rfind("container:", 0) == 0 && rootless::is_rootless() && !rootless::in_pod_userns_or_root()) {
+    const OpenedStore peek = open_store_in_place(global);
+    const storage::ContainerStore containers(peek.store);
+    const auto other = containers.resolve(network.substr(10));
+    const auto s = storage::container_state(containers.dir(other.id));
+    if (s.status == storage::ContainerStatus::running && s.pid > 0) rootless::join_userns_of(s.pid);
+  }
+  return open_store(global, state);
+}
+
 void add_create(CLI::App& app, const GlobalOptions& global, RunState& state) {
   auto f = std::make_shared<ContainerFlags>();
   auto* verb = app.add_subcommand("create", "create a container from an image, without starting it");
   add_container_flags(*verb, *f, false);
   verb->callback([f, &global, &state] {
-    const OpenedStore opened = open_store(global, state);
+    const OpenedStore opened = open_store_for(*f, global, state);
     const auto record = create_from_flags(make_engine(global, opened), *f);
     fmt::print("{}\n", record.id);
   });
@@ -65,7 +80,7 @@ void add_run(CLI::App& app, const GlobalOptions& global, RunState& state) {
   auto* verb = app.add_subcommand("run", "run a command in a new container");
   add_container_flags(*verb, *f, true);
   verb->callback([f, &global, &state] {
-    const OpenedStore opened = open_store(global, state);
+    const OpenedStore opened = open_store_for(*f, global, state);
     const auto engine = make_engine(global, opened);
     const auto record = create_from_flags(engine, *f);
     try {

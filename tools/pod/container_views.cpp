@@ -2,7 +2,9 @@
 
 #include <ctime>
 
+#include "libcore/net/port_mapping.hpp"
 #include "libcore/sys/files.hpp"
+#include "rootless/container/network_mode.hpp"
 #include "tools/common/human.hpp"
 
 namespace pod::tools {
@@ -71,6 +73,21 @@ nlohmann::json host_config(const storage::ContainerRecord& r, const nlohmann::js
           {"BlkioWeight", resources.value("blockIO", nlohmann::json::object()).value("weight", 0)}};
 }
 
+// Docker's shape: {"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "8080"}]}; the address
+// pod-slirp gives the container.
+nlohmann::json network_settings(const storage::ContainerRecord& r) {
+  nlohmann::json ports = nlohmann::json::object();
+  for (const auto& text : r.ports) {
+    const auto p = core::net::from_canonical(text);
+    ports[std::to_string(p.container_port) + "/" + p.protocol].push_back(
+        {{"HostIp", p.host_ip}, {"HostPort", std::to_string(p.host_port)}});
+  }
+  const bool slirp = r.network.rfind("slirp4netns", 0) == 0 || r.network == "private";
+  return {{"Ports", ports},
+          {"IPAddress", slirp ? rootless::container::kSlirpGuestAddress : ""},
+          {"Gateway", slirp ? rootless::container::kSlirpGateway : ""}};
+}
+
 }  // namespace
 
 nlohmann::json inspect_json(const storage::ContainerRecord& r, const storage::ContainerState& s, const std::string& dir) {
@@ -114,7 +131,8 @@ nlohmann::json inspect_json(const storage::ContainerRecord& r, const storage::Co
             {"Tty", r.tty},
             {"OpenStdin", r.interactive},
             {"User", std::to_string(process.value("user", nlohmann::json::object()).value("uid", 0))}}},
-          {"HostConfig", host_config(r, config)}};
+          {"HostConfig", host_config(r, config)},
+          {"NetworkSettings", network_settings(r)}};
 }
 
 }  // namespace pod::tools
