@@ -58,3 +58,47 @@ report() { # label [baseline_label]
     printf '%-34s %8.2f s  %8d KiB\n' "$1" "$wall" "$rss"
   fi
 }
+
+# bench_containers_setup — the busybox test image in a registry of the bench's own, pod
+# installed in the scratch dir, and pod and podman (when installed) with it pulled: sets
+# image, pod_cmd and podman_cmd; has_podman tells whether podman is there.
+has_podman() { command -v podman >/dev/null; }
+bench_containers_setup() {
+  MKIMAGE="$BUILD/bin/pod-test-mkimage" "$bench_root/tests/support/make-test-images" "$BENCH_DIR/images" >/dev/null
+  registry_start "$BENCH_DIR/registry"
+  "$bench_root/tests/support/push-layout" "$BENCH_DIR/images/busybox" "127.0.0.1:$REGISTRY_PORT" bench/busybox
+  image="127.0.0.1:$REGISTRY_PORT/bench/busybox:latest"
+  mkdir -p "$BENCH_DIR/prefix"
+  cmake --install "$BUILD" --prefix "$BENCH_DIR/prefix" >/dev/null
+  cmake --install "$BUILD" --prefix "$BENCH_DIR/prefix" --component tests >/dev/null
+  chmod -R a+rX "$BENCH_DIR"
+  [ "$(id -u)" -ne 0 ] || chown -R "${POD_TEST_USER:-podtest}:" "$BENCH_DIR"
+
+  pod_cmd=("$BENCH_DIR/prefix/bin/pod" --root "$BENCH_DIR/pod-store" --runroot "$BENCH_DIR/pod-run")
+  podman_cmd=(podman --root "$BENCH_DIR/podman-store" --runroot "$BENCH_DIR/podman-run" --storage-driver overlay
+              --cgroup-manager cgroupfs --events-backend file)
+
+  as_bench_user "${pod_cmd[@]}" pull -q --tls-verify=false "$image" >/dev/null
+  has_podman && as_bench_user "${podman_cmd[@]}" pull -q --tls-verify=false "$image" >/dev/null
+}
+
+# time_loop LABEL CMD... — RUNS runs in one process as the bench user, ms per run.
+time_loop() {
+  local label=$1
+  shift
+  as_bench_user bash -c '
+    runs=$1; shift
+    "$@" >/dev/null 2>&1 || { echo "failed: $("$@" 2>&1 | tail -2)" >&2; exit 1; }
+    for i in $(seq 1 "$runs"); do s=$EPOCHREALTIME; "$@" >/dev/null 2>&1; e=$EPOCHREALTIME; echo "$s $e"; done' \
+    _ "$runs" "$@" | awk '{ printf "%.3f\n", ($2 - $1) * 1000 }' >"$BENCH_DIR/results/$label" || rm -f "$BENCH_DIR/results/$label"
+}
+median_ms() { sort -n "$BENCH_DIR/results/$1" | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+ratio_line() { # label baseline
+  if [ -s "$BENCH_DIR/results/$1" ] && [ -s "$BENCH_DIR/results/$2" ]; then
+    printf '  %-30s %9.1f ms   %-30s %9.1f ms   ratio %.2f\n' "$1" "$(median_ms "$1")" "$2" "$(median_ms "$2")" \
+      "$(echo "$(median_ms "$1") / $(median_ms "$2")" | bc -l)"
+  elif [ -s "$BENCH_DIR/results/$1" ]; then
+    printf '  %-30s %9.1f ms   (%s not measured)\n' "$1" "$(median_ms "$1")" "$2"
+  fi
+}
+

@@ -41,10 +41,18 @@ struct SlirpStack::Impl {
     return static_cast<std::int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
   }
 
-  // Frames for the container. A full tap queue drops the frame: TCP resends, as on a wire.
+  // Frames for the container. A full tap queue waits for room (briefly): dropping frames
+  // would make the container's TCP back off, halving throughput under load.
   static ssize_t send_packet(const void* buf, size_t len, void* opaque) {
-    const ssize_t n = ::write(of(opaque).tap.get(), buf, len);
-    return n < 0 && errno == EAGAIN ? static_cast<ssize_t>(len) : n;
+    const int fd = of(opaque).tap.get();
+    for (;;) {
+      const ssize_t n = ::write(fd, buf, len);
+      if (n >= 0 || (errno != EAGAIN && errno != EINTR)) return n;
+      if (errno == EAGAIN) {
+        pollfd p{fd, POLLOUT, 0};
+        if (::poll(&p, 1, 100) == 0) return static_cast<ssize_t>(len);  // stuck: drop this one
+      }
+    }
   }
   static void guest_error(const char* msg, void*) { std::fprintf(stderr, "pod-slirp: guest error: %s\n", msg); }
   static std::int64_t clock_get_ns(void*) { return now_ns(); }
@@ -211,9 +219,11 @@ void SlirpStack::run(int stop_fd) {
     const int ready = ::poll(m.fds.data(), m.fds.size(), wait);
     if (ready < 0 && errno != EINTR) throw_errno("poll");
     if (m.fds[1].revents) return;
-    slirp_pollfds_poll(m.slirp, ready < 0, &Impl::get_revents, &m);
+    // The container's frames first: its ACKs open the window before slirp reads the host's
+    // sockets again.
     if ((m.fds[0].revents & POLLIN) && !m.read_tap(buffer)) return;
     if (m.fds[0].revents & (POLLHUP | POLLERR)) return;
+    slirp_pollfds_poll(m.slirp, ready < 0, &Impl::get_revents, &m);
     m.fire_timers();
   }
 }

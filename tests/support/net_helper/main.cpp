@@ -4,6 +4,8 @@
 //       for the rest, over UDP, until killed. Just enough of RFC 1035 for busybox nslookup and
 //       libc; no recursion, no other record types.
 //   pod-test-net udp-echo PORT  sends each datagram back to its sender, until killed.
+//   pod-test-net tcp-sink ADDRESS PORT  takes one connection, reads it to the end and prints
+//       how many bytes came (the network benchmark's receiver on the host).
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -54,6 +56,26 @@ int udp_echo(const char* port) {
     const ssize_t n = ::recvfrom(sock, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &from_len);
     if (n >= 0) ::sendto(sock, buf, static_cast<std::size_t>(n), 0, reinterpret_cast<sockaddr*>(&from), from_len);
   }
+}
+
+int tcp_sink(const char* address, const char* port) {
+  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  const int one = 1;
+  ::setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(std::atoi(port)));
+  ::inet_pton(AF_INET, address, &addr.sin_addr);
+  if (::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(listener, 1) != 0) {
+    std::perror("pod-test-net: listen");
+    return 1;
+  }
+  const int conn = ::accept(listener, nullptr, nullptr);
+  static char buf[1 << 20];
+  unsigned long long total = 0;
+  for (ssize_t n; (n = ::read(conn, buf, sizeof buf)) > 0;) total += static_cast<unsigned long long>(n);
+  std::printf("%llu\n", total);
+  return 0;
 }
 
 int dns(int argc, char** argv) {
@@ -108,6 +130,7 @@ int main(int argc, char** argv) {
   const std::string verb = argc > 1 ? argv[1] : "";
   if (verb == "dns") return dns(argc, argv);
   if (verb == "udp-echo" && argc == 3) return udp_echo(argv[2]);
-  std::fprintf(stderr, "usage: pod-test-net dns ADDRESS PORT NAME=IPV4... | udp-echo PORT\n");
+  if (verb == "tcp-sink" && argc == 4) return tcp_sink(argv[2], argv[3]);
+  std::fprintf(stderr, "usage: pod-test-net dns ADDRESS PORT NAME=IPV4... | udp-echo PORT | tcp-sink ADDRESS PORT\n");
   return 2;
 }
