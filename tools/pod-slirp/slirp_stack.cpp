@@ -219,11 +219,13 @@ void SlirpStack::run(int stop_fd) {
     const int ready = ::poll(m.fds.data(), m.fds.size(), wait);
     if (ready < 0 && errno != EINTR) throw_errno("poll");
     if (m.fds[1].revents) return;
-    // The container's frames first: its ACKs open the window before slirp reads the host's
-    // sockets again.
-    if ((m.fds[0].revents & POLLIN) && !m.read_tap(buffer)) return;
+    // The container's frames first, and alone: while it sends (ACKs, mostly), the host's
+    // sockets wait for the next round and meanwhile fill up, so slirp reads them in bigger
+    // pieces and sends the container fewer, fuller frames.
+    const bool from_container = m.fds[0].revents & POLLIN;
+    if (from_container && !m.read_tap(buffer)) return;
     if (m.fds[0].revents & (POLLHUP | POLLERR)) return;
-    slirp_pollfds_poll(m.slirp, ready < 0, &Impl::get_revents, &m);
+    slirp_pollfds_poll(m.slirp, ready < 0 || from_container, &Impl::get_revents, &m);
     m.fire_timers();
   }
 }

@@ -6,9 +6,12 @@
 //   pod-test-net udp-echo PORT  sends each datagram back to its sender, until killed.
 //   pod-test-net tcp-sink ADDRESS PORT  takes one connection, reads it to the end and prints
 //       how many bytes came (the network benchmark's receiver on the host).
+//   pod-test-net unix-request PATH TEXT  sends TEXT on the unix socket and prints the answer
+//       (the benchmark drives slirp4netns' API socket with it).
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -78,6 +81,23 @@ int tcp_sink(const char* address, const char* port) {
   return 0;
 }
 
+int unix_request(const char* path, const char* text) {
+  const int sock = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strncpy(addr.sun_path, path, sizeof addr.sun_path - 1);
+  if (::connect(sock, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    std::perror("pod-test-net: connect");
+    return 1;
+  }
+  if (::write(sock, text, std::strlen(text)) < 0) return 1;
+  ::shutdown(sock, SHUT_WR);
+  char buf[4096];
+  for (ssize_t n; (n = ::read(sock, buf, sizeof buf)) > 0;) std::fwrite(buf, 1, static_cast<std::size_t>(n), stdout);
+  std::printf("\n");
+  return 0;
+}
+
 int dns(int argc, char** argv) {
   if (argc < 5) {
     std::fprintf(stderr, "usage: pod-test-net dns ADDRESS PORT NAME=IPV4...\n");
@@ -131,6 +151,7 @@ int main(int argc, char** argv) {
   if (verb == "dns") return dns(argc, argv);
   if (verb == "udp-echo" && argc == 3) return udp_echo(argv[2]);
   if (verb == "tcp-sink" && argc == 4) return tcp_sink(argv[2], argv[3]);
-  std::fprintf(stderr, "usage: pod-test-net dns ADDRESS PORT NAME=IPV4... | udp-echo PORT | tcp-sink ADDRESS PORT\n");
+  if (verb == "unix-request" && argc == 4) return unix_request(argv[2], argv[3]);
+  std::fprintf(stderr, "usage: pod-test-net dns ADDRESS PORT NAME=IPV4... | udp-echo PORT | tcp-sink ADDRESS PORT | unix-request PATH TEXT\n");
   return 2;
 }
