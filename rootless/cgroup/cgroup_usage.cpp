@@ -67,10 +67,7 @@ Usage read_usage(const ContainerCgroup& cg) {
     const auto it = cg.v1_dirs().find(controller);
     return it == cg.v1_dirs().end() ? std::string() : it->second;
   };
-  const auto in_v2 = [&](const char* controller) {
-    return !cg.v2_dir().empty() &&
-           std::find(cg.v2_controllers().begin(), cg.v2_controllers().end(), controller) != cg.v2_controllers().end();
-  };
+  const auto in_v2 = [&](const char* controller) { return cg.in_v2(controller); };
   const std::string& v2 = cg.v2_dir();
   if (!v2.empty()) {
     if (const auto usec = stat_field(try_read_file(v2 + "/cpu.stat", 4096).value_or(""), "usage_usec")) u.cpu_ns = *usec * 1000;

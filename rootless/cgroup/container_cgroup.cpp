@@ -176,7 +176,7 @@ bool ContainerCgroup::in_v2(const std::string& controller) const {
 ContainerCgroup ContainerCgroup::create(const Delegation& d, const std::string& name, const Resources& r) {
   const auto wanted = controllers_for(r);
   for (const auto& c : wanted) {
-    if (!(has(d.v2_controllers, c) && !d.v2_dir.empty()) && !d.v1_dirs.count(v1_name(c))) not_delegated(c, d);
+    if (!d.can_use(c)) not_delegated(c, d);
   }
   ContainerCgroup cg;
   try {

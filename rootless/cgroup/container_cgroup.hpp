@@ -46,10 +46,10 @@ class ContainerCgroup {
   const std::string& v2_dir() const { return v2_dir_; }
   const std::vector<std::string>& v2_controllers() const { return v2_controllers_; }
   const std::map<std::string, std::string>& v1_dirs() const { return v1_dirs_; }  // controller → dir
-
- private:
+  // Whether the cgroup2 directory holds `controller` (else its v1 directory does, if any).
   bool in_v2(const std::string& controller) const;
 
+ private:
   std::string v2_dir_;
   std::vector<std::string> v2_controllers_;  // enabled for it in the parent's subtree_control
   std::map<std::string, std::string> v1_dirs_;

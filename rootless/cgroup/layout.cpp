@@ -159,6 +159,12 @@ Delegation find_delegation(const Layout& layout, const std::map<std::string, std
   return d;
 }
 
+bool Delegation::can_use(const std::string& controller) const {
+  const std::string v1 = controller == "io" ? "blkio" : controller;
+  const bool in_v2 = !v2_dir.empty() && std::find(v2_controllers.begin(), v2_controllers.end(), controller) != v2_controllers.end();
+  return in_v2 || v1_dirs.count(v1) != 0;
+}
+
 Delegation own_delegation(Layout* layout_out) {
   const Layout layout = parse_layout(try_read_file("/proc/self/mountinfo", 1u << 20).value_or(""));
   const auto membership = parse_membership(try_read_file("/proc/self/cgroup", 1u << 16).value_or(""));

@@ -41,6 +41,9 @@ struct Delegation {
   std::vector<std::string> v2_controllers;         // from its cgroup.controllers
   std::map<std::string, std::string> v1_dirs;      // controller → a directory the user owns
   std::map<std::string, std::string> missing;      // controller → why it cannot be used
+
+  // Whether `controller` ("memory", "io"…) can be used, in either hierarchy.
+  bool can_use(const std::string& controller) const;
 };
 
 // The controllers pod limits with.

@@ -140,9 +140,7 @@ std::optional<core::oci::Resources> resources_with_defaults(const LimitFlags& f,
     return r;
   }
   if (!runtime.empty()) return r;
-  const auto d = rootless::cgroup::own_delegation();
-  const auto& v2 = d.v2_controllers;
-  if (!d.v1_dirs.count("pids") && std::find(v2.begin(), v2.end(), "pids") == v2.end()) return r;
+  if (!rootless::cgroup::own_delegation().can_use("pids")) return r;
   if (!r) r.emplace();
   r->pids_limit = 2048;
   return r;
