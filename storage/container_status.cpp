@@ -69,4 +69,11 @@ ContainerState container_state(const std::string& dir) {
 }
 
 
+void wait_for_monitor(const std::string& dir) {
+  const pid_t monitor = container_state(dir).monitor_pid;
+  for (int i = 0; i < 250 && monitor > 0 && monitor != ::getppid() && is_process_alive(monitor); ++i) {
+    ::usleep(20000);
+  }
+}
+
 }  // namespace pod::storage

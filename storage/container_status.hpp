@@ -35,6 +35,11 @@ struct ContainerState {
 // `dir` is the container's directory (ContainerStore::dir).
 ContainerState container_state(const std::string& dir);
 
+// The monitor writes exit.json first, then deletes the runtime's state and the container's
+// cgroup: waits (up to 5 s) until it is done, so the container can be removed or started
+// again — unless the caller is that monitor's own exit command (--rm), which it waits for.
+void wait_for_monitor(const std::string& dir);
+
 struct InitInfo {
   pid_t pid = 0;
   std::uint64_t start_time = 0;

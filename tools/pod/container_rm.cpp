@@ -3,11 +3,8 @@
 #include <fmt/core.h>
 #include <unistd.h>
 
-#include <chrono>
-#include <thread>
 
 #include "libcore/sys/error.hpp"
-#include "libcore/sys/process.hpp"
 #include "rootless/container/engine.hpp"
 #include "storage/container_status.hpp"
 #include "tools/common/main.hpp"
@@ -34,13 +31,7 @@ void remove_one(const GlobalOptions& global, const rootless::container::Engine& 
     }
     stop_container(global, r, dir, 0);
   }
-  // The monitor writes exit.json first, then deletes the runtime's state and the container's
-  // cgroup: let it finish (it is quick) so nothing of the container outlives `rm` — unless this
-  // is the monitor's own exit command (--rm), which it waits for.
-  const pid_t monitor = storage::container_state(dir).monitor_pid;
-  for (int i = 0; i < 250 && monitor > 0 && monitor != ::getppid() && is_process_alive(monitor); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  storage::wait_for_monitor(dir);  // nothing of the container outlives `rm`
   rootless::container::remove_container(engine, r);
 }
 

@@ -114,6 +114,7 @@ void add_start(CLI::App& app, const GlobalOptions& global, RunState& state) {
         if (!*attach) fmt::print("{}\n", name);
         continue;
       }
+      storage::wait_for_monitor(containers.dir(record.id));  // the last run's, still tidying up
       try {
         state.exit_code = start_and_maybe_attach(engine, record, *attach, *interactive, true);
       } catch (const StartFailure& e) {
