@@ -21,6 +21,7 @@
 #include "libcore/sys/files.hpp"
 #include "libcore/sys/log.hpp"
 #include "rootless/host_info.hpp"
+#include "rootless/namespace_files.hpp"
 #include "rootless/newidmap.hpp"
 #include "storage/store_paths.hpp"
 
@@ -134,8 +135,7 @@ bool in_single_id_userns() {
 void join_userns_of(pid_t pid) {
   if (in_pod_userns_or_root()) return;
   const std::string path = "/proc/" + std::to_string(pid) + "/ns/user";
-  const UniqueFd ns(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!ns) throw_errno("open the user namespace of", path);
+  const UniqueFd ns = open_namespace(pid, "user");
   const std::string uid = std::to_string(::getuid());
   if (::setns(ns.get(), CLONE_NEWUSER) != 0) throw_errno("join the user namespace of", path);
   if (::unshare(CLONE_NEWNS) != 0) throw_errno("unshare a mount namespace");

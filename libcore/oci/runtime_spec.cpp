@@ -233,6 +233,26 @@ Process parse_process(std::string_view bytes) {
   });
 }
 
+Resources merge_resources(Resources base, const Resources& changes) {
+  if (changes.memory) {
+    auto& m = base.memory ? *base.memory : base.memory.emplace();
+    if (changes.memory->limit) m.limit = changes.memory->limit;
+    if (changes.memory->swap) m.swap = changes.memory->swap;
+    if (changes.memory->reservation) m.reservation = changes.memory->reservation;
+  }
+  if (changes.cpu) {
+    auto& c = base.cpu ? *base.cpu : base.cpu.emplace();
+    if (changes.cpu->quota) c.quota = changes.cpu->quota;
+    if (changes.cpu->period) c.period = changes.cpu->period;
+    if (changes.cpu->shares) c.shares = changes.cpu->shares;
+    if (!changes.cpu->cpus.empty()) c.cpus = changes.cpu->cpus;
+    if (!changes.cpu->mems.empty()) c.mems = changes.cpu->mems;
+  }
+  if (changes.pids_limit) base.pids_limit = changes.pids_limit;
+  if (changes.block_io_weight) base.block_io_weight = changes.block_io_weight;
+  return base;
+}
+
 Resources parse_resources(std::string_view bytes) {
   return with_context("parsing resources", [&] {
     const json doc = parse_json_document(bytes);

@@ -203,6 +203,9 @@ struct RuntimeSpec {
 RuntimeSpec parse_runtime_spec(std::string_view bytes);
 // A process object alone, as `exec --process FILE` reads it; same rules and messages.
 Process parse_process(std::string_view bytes);
+// `changes` laid over `base`, field by field (what an update asks for over what a container
+// has): a field `changes` leaves unset (or an empty cpus/mems) keeps `base`'s value.
+Resources merge_resources(Resources base, const Resources& changes);
 // A linux.resources object alone, as `update --resources FILE` reads it (runc, crun).
 Resources parse_resources(std::string_view bytes);
 // Compact JSON, or indented for people to edit (what `pod-runtime spec` writes).

@@ -11,6 +11,7 @@
 
 #include "libcore/sys/error.hpp"
 #include "libcore/sys/fd.hpp"
+#include "rootless/namespace_files.hpp"
 
 namespace pod::rootless::container {
 namespace {
@@ -43,12 +44,9 @@ Child fork_child(const std::function<void()>& enter, const std::function<void()>
 }  // namespace
 
 Child fork_into_running(pid_t init, const std::function<void()>& work) {
-  const std::string base = "/proc/" + std::to_string(init) + "/ns/";
-  UniqueFd user(::open((base + "user").c_str(), O_RDONLY | O_CLOEXEC));
-  UniqueFd mnt(::open((base + "mnt").c_str(), O_RDONLY | O_CLOEXEC));
-  const UniqueFd own_user(::open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC));
-  if (!user || !mnt) throw_errno("open the namespaces of process", std::to_string(init));
-  const bool join_user = !same_file(user.get(), own_user.get());
+  const UniqueFd user = open_namespace(init, "user");
+  const UniqueFd mnt = open_namespace(init, "mnt");
+  const bool join_user = !is_own_user_namespace(user.get());
   return fork_child(
       [&] {
         if (join_user && ::setns(user.get(), CLONE_NEWUSER) != 0) throw_errno("join the container's user namespace");

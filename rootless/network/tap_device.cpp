@@ -16,7 +16,7 @@
 
 #include "libcore/sys/error.hpp"
 #include "libcore/sys/fd_passing.hpp"
-#include "libcore/sys/files.hpp"
+#include "rootless/namespace_files.hpp"
 
 namespace pod::rootless::network {
 namespace {
@@ -82,20 +82,12 @@ void configure(const TapConfig& c) {
   if (::ioctl(sock.get(), SIOCADDRT, &route) != 0) throw_errno("add the default route through the gateway on", c.name);
 }
 
-UniqueFd open_namespace(pid_t pid, const char* type) {
-  const std::string path = "/proc/" + std::to_string(pid) + "/ns/" + type;
-  UniqueFd ns(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!ns) throw_errno("open", path);
-  return ns;
-}
-
 // Both opened first: once in the container's user namespace (a child of this one with
 // --userns=keep-id), this process may no longer look into the container's /proc entries.
 void join_namespaces(pid_t pid) {
   const UniqueFd user = open_namespace(pid, "user");
   const UniqueFd net = open_namespace(pid, "net");
-  const UniqueFd own(::open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC));
-  if (!(own && same_file(own.get(), user.get())) && ::setns(user.get(), CLONE_NEWUSER) != 0) {
+  if (!is_own_user_namespace(user.get()) && ::setns(user.get(), CLONE_NEWUSER) != 0) {
     throw_errno("join the container's user namespace");
   }
   if (::setns(net.get(), CLONE_NEWNET) != 0) throw_errno("join the container's network namespace");

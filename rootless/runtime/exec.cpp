@@ -14,6 +14,7 @@
 #include "libcore/sys/files.hpp"
 #include "rootless/cgroup/container_cgroup.hpp"
 #include "rootless/cgroup/layout.hpp"
+#include "rootless/namespace_files.hpp"
 #include "rootless/runtime/console.hpp"
 #include "rootless/runtime/container_init.hpp"
 #include "rootless/runtime/create.hpp"
@@ -46,12 +47,7 @@ struct JoinedNamespace {
   UniqueFd fd;
 };
 
-UniqueFd open_namespace_of(pid_t pid, NamespaceType type) {
-  const std::string path = "/proc/" + std::to_string(pid) + "/ns/" + proc_ns_name(type);
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) throw_errno("open the container's namespace", path);
-  return fd;
-}
+UniqueFd open_namespace_of(pid_t pid, NamespaceType type) { return open_namespace(pid, proc_ns_name(type)); }
 
 // The init's namespaces, opened now (while its pid is known to be the init: checked after),
 // in the order to join them: user first, pid last. The user namespace is joined whenever it
@@ -61,8 +57,7 @@ std::vector<JoinedNamespace> open_namespaces(const StateStore& store, const Cont
                                              const core::oci::RuntimeSpec& spec) {
   std::vector<JoinedNamespace> out;
   UniqueFd user = open_namespace_of(state.pid, NamespaceType::user);
-  const UniqueFd own_user(::open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC));
-  if (!own_user || !same_file(user.get(), own_user.get())) out.push_back({NamespaceType::user, std::move(user)});
+  if (!is_own_user_namespace(user.get())) out.push_back({NamespaceType::user, std::move(user)});
   if (!spec.linux_spec) return out;
   for (int pass = 1; pass < 3; ++pass) {
     for (const auto& ns : spec.linux_spec->namespaces) {

@@ -375,3 +375,25 @@ TEST_CASE("runtime spec: a process object alone parses as `exec --process` reads
   CHECK_THROWS_WITH(pod::core::oci::parse_process(R"({"args": [], "cwd": "/"})"), Catch::Contains("args"));
   CHECK_THROWS_WITH(pod::core::oci::parse_process(R"({"args": ["x"], "cwd": "relative"})"), Catch::Contains("cwd"));
 }
+
+TEST_CASE("runtime spec: merge_resources keeps what the changes leave unset", "[oci]") {
+  using pod::core::oci::CpuResources;
+  using pod::core::oci::MemoryResources;
+  using pod::core::oci::Resources;
+  Resources base;
+  base.memory = MemoryResources{100, 50, 200};
+  base.cpu = CpuResources{};
+  base.cpu->cpus = "0-1";
+  base.pids_limit = 10;
+  Resources changes;
+  changes.memory = MemoryResources{300, {}, {}};
+  changes.cpu = CpuResources{};
+  changes.cpu->quota = 5000;
+  const Resources merged = pod::core::oci::merge_resources(base, changes);
+  CHECK(merged.memory->limit == 300);
+  CHECK(merged.memory->reservation == 50);
+  CHECK(merged.memory->swap == 200);
+  CHECK(merged.cpu->quota == 5000);
+  CHECK(merged.cpu->cpus == "0-1");
+  CHECK(merged.pids_limit == 10);
+}

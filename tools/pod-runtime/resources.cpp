@@ -25,30 +25,21 @@ struct UpdateFlags {
   std::string cpuset_cpus, cpuset_mems;
 };
 
+// The flags over the file's object, as runc applies them.
 Resources resources_of(const UpdateFlags& f) {
-  Resources r;
-  if (!f.resources_file.empty()) {
-    const std::string text = f.resources_file == "-" ? std::string(std::istreambuf_iterator<char>(std::cin), {})
-                                                     : read_file(f.resources_file, 1u << 20);
-    r = core::oci::parse_resources(text);
-  }
+  Resources flags;
   if (f.memory || f.memory_swap || f.memory_reservation) {
-    auto& m = r.memory ? *r.memory : r.memory.emplace();
-    if (f.memory) m.limit = f.memory;
-    if (f.memory_swap) m.swap = f.memory_swap;
-    if (f.memory_reservation) m.reservation = f.memory_reservation;
+    flags.memory = core::oci::MemoryResources{f.memory, f.memory_reservation, f.memory_swap};
   }
   if (f.cpu_quota || f.cpu_period || f.cpu_shares || !f.cpuset_cpus.empty() || !f.cpuset_mems.empty()) {
-    auto& c = r.cpu ? *r.cpu : r.cpu.emplace();
-    if (f.cpu_quota) c.quota = f.cpu_quota;
-    if (f.cpu_period) c.period = f.cpu_period;
-    if (f.cpu_shares) c.shares = f.cpu_shares;
-    if (!f.cpuset_cpus.empty()) c.cpus = f.cpuset_cpus;
-    if (!f.cpuset_mems.empty()) c.mems = f.cpuset_mems;
+    flags.cpu = core::oci::CpuResources{f.cpu_shares, f.cpu_quota, f.cpu_period, f.cpuset_cpus, f.cpuset_mems};
   }
-  if (f.pids_limit) r.pids_limit = f.pids_limit;
-  if (f.blkio_weight) r.block_io_weight = f.blkio_weight;
-  return r;
+  flags.pids_limit = f.pids_limit;
+  flags.block_io_weight = f.blkio_weight;
+  if (f.resources_file.empty()) return flags;
+  const std::string text = f.resources_file == "-" ? std::string(std::istreambuf_iterator<char>(std::cin), {})
+                                                   : read_file(f.resources_file, 1u << 20);
+  return core::oci::merge_resources(core::oci::parse_resources(text), flags);
 }
 
 void add_id_verb(CLI::App& app, const char* name, const char* help, const RuntimeGlobals& g,

@@ -54,27 +54,6 @@ void unpause(const GlobalOptions& global, const storage::ContainerRecord& r, con
   storage::write_paused(dir, false);
 }
 
-// What `update` asked for, laid over what the container had.
-Resources merged(Resources old, const Resources& asked) {
-  if (asked.memory) {
-    auto& m = old.memory ? *old.memory : old.memory.emplace();
-    if (asked.memory->limit) m.limit = asked.memory->limit;
-    if (asked.memory->swap) m.swap = asked.memory->swap;
-    if (asked.memory->reservation) m.reservation = asked.memory->reservation;
-  }
-  if (asked.cpu) {
-    auto& c = old.cpu ? *old.cpu : old.cpu.emplace();
-    if (asked.cpu->quota) c.quota = asked.cpu->quota;
-    if (asked.cpu->period) c.period = asked.cpu->period;
-    if (asked.cpu->shares) c.shares = asked.cpu->shares;
-    if (!asked.cpu->cpus.empty()) c.cpus = asked.cpu->cpus;
-    if (!asked.cpu->mems.empty()) c.mems = asked.cpu->mems;
-  }
-  if (asked.pids_limit) old.pids_limit = asked.pids_limit;
-  if (asked.block_io_weight) old.block_io_weight = asked.block_io_weight;
-  return old;
-}
-
 // A running container's cgroup first (the runtime refuses what cannot be had), then its
 // config.json, so a restart keeps the new limits and inspect shows them.
 void update(const GlobalOptions& global, const Resources& asked, const storage::ContainerRecord& r, const std::string& dir) {
@@ -92,7 +71,7 @@ void update(const GlobalOptions& global, const Resources& asked, const storage::
     ::unlink(request.c_str());
   }
   auto& linux_spec = spec.linux_spec ? *spec.linux_spec : spec.linux_spec.emplace();
-  linux_spec.resources = merged(linux_spec.resources.value_or(Resources{}), asked);
+  linux_spec.resources = core::oci::merge_resources(linux_spec.resources.value_or(Resources{}), asked);
   write_file_atomic(config_path, core::oci::serialize(spec, true) + "\n");
 }
 
