@@ -18,7 +18,7 @@
 #include "libcore/sys/log.hpp"
 #include "storage/blob_store.hpp"
 #include "storage/layer/apply.hpp"
-#include "storage/layer/decompress.hpp"
+#include "libcore/compression/decompress.hpp"
 #include "storage/layer_store.hpp"
 
 namespace pod::storage {
@@ -91,7 +91,7 @@ UnpackResult unpack_blob(const std::string& blob_path, int dir_fd, const ApplyOp
   UniqueFd fd(::open(blob_path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) throw_errno("open", blob_path);
   core::FdReader file(fd.get(), blob_path);
-  DecompressingReader tar(file);
+  core::DecompressingReader tar(file);
   core::HashingReader hashed(tar);
   apply_layer(hashed, dir_fd, options);
   const auto diff_id = hashed.drain_and_finish();

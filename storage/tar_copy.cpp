@@ -7,9 +7,10 @@
 #include <memory>
 
 #include "libcore/sys/error.hpp"
-#include "storage/libarchive_api.hpp"
+#include "libcore/archive/libarchive_api.hpp"
 
 namespace pod::storage {
+using core::libarchive;
 namespace {
 
 using ArchivePtr = std::unique_ptr<archive, int (*)(archive*)>;

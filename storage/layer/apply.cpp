@@ -10,10 +10,11 @@
 
 #include "libcore/sys/error.hpp"
 #include "libcore/sys/log.hpp"
-#include "storage/libarchive_api.hpp"
+#include "libcore/archive/libarchive_api.hpp"
 #include "storage/layer/layer_writer.hpp"
 
 namespace pod::storage {
+using core::libarchive;
 namespace {
 
 using detail::EntryType;

@@ -1,4 +1,4 @@
-#include "storage/layer/decompress.hpp"
+#include "libcore/compression/decompress.hpp"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -15,8 +15,8 @@
 #include "libcore/sys/error.hpp"
 
 using Catch::Matchers::Contains;
-using pod::storage::Compression;
-using pod::storage::DecompressingReader;
+using pod::core::Compression;
+using pod::core::DecompressingReader;
 
 namespace {
 

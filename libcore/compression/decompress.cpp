@@ -2,7 +2,7 @@
 // gzip CRC or length, return a clean empty stream for a damaged gzip header or a truncated
 // zstd frame, and when bidding with every filter they decode a plain stream that merely looks
 // like uuencode, undo nested compression and may run external programs (lrzip, lzop, grzip).
-#include "storage/layer/decompress.hpp"
+#include "libcore/compression/decompress.hpp"
 
 #include <zlib.h>
 #include <zstd.h>
@@ -15,7 +15,7 @@
 
 #include "libcore/sys/error.hpp"
 
-namespace pod::storage {
+namespace pod::core {
 namespace {
 
 constexpr std::size_t kInputChunk = 128 * 1024;
@@ -169,4 +169,4 @@ std::size_t DecompressingReader::read(void* buffer, std::size_t size) {
   return impl_->read_plain(buffer, size);
 }
 
-}  // namespace pod::storage
+}  // namespace pod::core

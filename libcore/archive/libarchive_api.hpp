@@ -7,7 +7,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
-namespace pod::storage {
+namespace pod::core {
 
 #define POD_LIBARCHIVE_FUNCTIONS(X) \
   X(archive_entry_atime) \
@@ -71,4 +71,4 @@ struct LibArchive {
 // fix when it is missing.
 const LibArchive& libarchive();
 
-}  // namespace pod::storage
+}  // namespace pod::core

@@ -1,8 +1,8 @@
-#include "storage/libarchive_api.hpp"
+#include "libcore/archive/libarchive_api.hpp"
 
 #include "libcore/sys/dynamic_library.hpp"
 
-namespace pod::storage {
+namespace pod::core {
 namespace {
 
 constexpr const char* kLibrary = "libarchive.so.13";
@@ -24,4 +24,4 @@ const LibArchive& libarchive() {
   return api;
 }
 
-}  // namespace pod::storage
+}  // namespace pod::core

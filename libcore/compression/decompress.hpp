@@ -5,7 +5,7 @@
 
 #include "libcore/stream.hpp"
 
-namespace pod::storage {
+namespace pod::core {
 
 enum class Compression { none, gzip, zstd };
 
@@ -35,4 +35,4 @@ class DecompressingReader final : public core::Reader {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace pod::storage
+}  // namespace pod::core
