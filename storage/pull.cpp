@@ -18,18 +18,13 @@
 #include "libcore/sys/log.hpp"
 #include "storage/blob_store.hpp"
 #include "storage/layer/apply.hpp"
-#include "libcore/compression/decompress.hpp"
 #include "storage/layer_store.hpp"
+#include "storage/layer_unpack.hpp"
 
 namespace pod::storage {
 namespace {
 
 namespace oci = core::oci;
-
-struct LayerJob {
-  oci::Descriptor blob;
-  LayerRecord record;
-};
 
 struct Resolved {
   core::registry::ManifestResult manifest_bytes;
@@ -63,39 +58,6 @@ std::string read_config(core::registry::RegistryClient& client, const core::Refe
     throw Error("config: digest mismatch: expected " + d.digest.str() + ", got " + actual.str(), ErrorKind::digest_mismatch);
   }
   return bytes;
-}
-
-std::vector<LayerJob> plan_layers(const oci::Manifest& manifest, const oci::ImageConfig& config) {
-  if (config.diff_ids.size() != manifest.layers.size()) {
-    throw Error("the manifest has " + std::to_string(manifest.layers.size()) + " layers but the config lists " +
-                    std::to_string(config.diff_ids.size()) + " diff IDs",
-                ErrorKind::invalid_input);
-  }
-  std::vector<LayerJob> jobs;
-  std::optional<core::Digest> parent;
-  for (std::size_t i = 0; i < manifest.layers.size(); ++i) {
-    const auto& blob = manifest.layers[i];
-    if (!oci::layer_compression(blob.media_type)) {
-      throw Error("layer " + blob.digest.str() + ": unsupported media type " + quote_untrusted(blob.media_type, 100),
-                  ErrorKind::unsupported);
-    }
-    const core::Digest chain = chain_id(parent, config.diff_ids[i]);
-    LayerRecord record{chain.hex(), parent ? parent->hex() : "", config.diff_ids[i], blob.digest, blob.size, 0};
-    jobs.push_back({blob, record});
-    parent = chain;
-  }
-  return jobs;
-}
-
-UnpackResult unpack_blob(const std::string& blob_path, int dir_fd, const ApplyOptions& options) {
-  UniqueFd fd(::open(blob_path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) throw_errno("open", blob_path);
-  core::FdReader file(fd.get(), blob_path);
-  core::DecompressingReader tar(file);
-  core::HashingReader hashed(tar);
-  apply_layer(hashed, dir_fd, options);
-  const auto diff_id = hashed.drain_and_finish();
-  return UnpackResult{diff_id, hashed.bytes_read()};
 }
 
 class LayerPuller {
@@ -148,11 +110,7 @@ class LayerPuller {
             [&](std::uint64_t done) {
               if (observer) observer->blob_progress(d, done, job.blob.size);
             });
-        ApplyOptions apply;
-        apply.rootless = options_.rootless;
-        apply.layer_name = d.str();
-        apply.opaque_xattr = options_.rootless ? OpaqueXattr::user : OpaqueXattr::trusted;
-        return unpack_blob(path, dir_fd, apply);
+        return unpack_blob(path, dir_fd, apply_options_for(d, options_.rootless));
       });
     });
     if (observer) observer->blob_done(d);
@@ -181,19 +139,16 @@ ImageRecord pull_image(const Store& store, core::registry::RegistryClient& clien
     auto jobs = plan_layers(resolved.manifest, config);
     const std::vector<LayerLease> leases = LayerPuller(store, client, ref, options).run(jobs);
     if (options.observer) options.observer->config_read(resolved.manifest.config.digest);
-    BlobStore(store).put(resolved.manifest.config.digest, config_bytes);
-    ImageRecord record;
-    record.id = resolved.manifest.config.digest.hex();
-    record.manifest_digest = resolved.manifest_bytes.digest;
-    record.digests.push_back(record.manifest_digest.str());
-    record.manifest_media_type = std::string(oci::media_type_of(resolved.manifest.kind));
+    ImageToRecord image;
+    image.manifest_bytes = resolved.manifest_bytes.bytes;
+    image.manifest_digest = resolved.manifest_bytes.digest;
+    image.kind = resolved.manifest.kind;
+    image.config_bytes = config_bytes;
+    image.config = config;
+    image.layers = std::move(jobs);
     const core::Reference& name = options.record_as ? *options.record_as : ref;
-    if (name.tag()) record.names.push_back(name.repository() + ":" + *name.tag());
-    for (const auto& job : jobs) record.layers.push_back(job.record.id);
-    LayerStore layers(store);
-    for (const auto& job : jobs) record.size += layers.get(job.record.id).value_or(job.record).size;
-    record.created = config.created;
-    return ImageStore(store).commit(record, resolved.manifest_bytes.bytes, config_bytes);
+    if (name.tag()) image.names.push_back(name.repository() + ":" + *name.tag());
+    return record_image(store, image);
   });
 }
 

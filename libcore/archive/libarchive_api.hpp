@@ -33,6 +33,13 @@ namespace pod::core {
   X(archive_entry_xattr_next) \
   X(archive_entry_xattr_reset) \
   X(archive_error_string) \
+  X(archive_read_data_skip) \
+  X(archive_read_support_filter_zstd) \
+  X(archive_read_support_filter_gzip) \
+  X(archive_entry_set_mtime) \
+  X(archive_entry_set_perm) \
+  X(archive_entry_set_filetype) \
+  X(archive_entry_set_size) \
   X(archive_read_data) \
   X(archive_read_data_block) \
   X(archive_read_disk_descend) \

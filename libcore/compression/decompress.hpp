@@ -3,11 +3,12 @@
 
 #include <memory>
 
+#include "libcore/oci/media_types.hpp"
 #include "libcore/stream.hpp"
 
 namespace pod::core {
 
-enum class Compression { none, gzip, zstd };
+using Compression = oci::Compression;  // one enum for media types and streams
 
 // Reads `inner` (which must outlive it) and yields the decompressed bytes. The format is
 // detected from the first bytes at the first read: gzip (1f 8b), zstd (28 b5 2f fd), anything

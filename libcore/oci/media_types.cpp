@@ -16,7 +16,7 @@ bool is_index(ManifestKind kind) { return kind == ManifestKind::oci_index || kin
 
 std::optional<Compression> layer_compression(std::string_view media_type) {
   using namespace media_type;
-  if (media_type == kOciLayer) return Compression::none;
+  if (media_type == kOciLayer || media_type == kDockerLayer) return Compression::none;
   if (media_type == kOciLayerGzip || media_type == kDockerLayerGzip || media_type == kDockerForeignLayerGzip) {
     return Compression::gzip;
   }
@@ -31,6 +31,22 @@ std::string_view compression_name(Compression c) {
     case Compression::zstd: return "zstd";
   }
   return {};
+}
+
+std::string_view layer_media_type(ManifestKind kind, Compression c) {
+  using namespace media_type;
+  const bool docker = kind == ManifestKind::docker_manifest || kind == ManifestKind::docker_list;
+  switch (c) {
+    case Compression::none: return docker ? kDockerLayer : kOciLayer;
+    case Compression::gzip: return docker ? kDockerLayerGzip : kOciLayerGzip;
+    case Compression::zstd: return kOciLayerZstd;  // Docker's format has no zstd type
+  }
+  return kOciLayer;
+}
+
+std::string_view config_media_type(ManifestKind kind) {
+  const bool docker = kind == ManifestKind::docker_manifest || kind == ManifestKind::docker_list;
+  return docker ? media_type::kDockerConfig : media_type::kOciConfig;
 }
 
 std::string_view manifest_accept_header() {

@@ -17,6 +17,7 @@ inline constexpr std::string_view kDockerManifest = "application/vnd.docker.dist
 inline constexpr std::string_view kDockerList = "application/vnd.docker.distribution.manifest.list.v2+json";
 inline constexpr std::string_view kDockerConfig = "application/vnd.docker.container.image.v1+json";
 inline constexpr std::string_view kDockerLayerGzip = "application/vnd.docker.image.rootfs.diff.tar.gzip";
+inline constexpr std::string_view kDockerLayer = "application/vnd.docker.image.rootfs.diff.tar";  // uncompressed
 inline constexpr std::string_view kDockerForeignLayerGzip =
     "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip";
 inline constexpr std::string_view kDockerSchema1 = "application/vnd.docker.distribution.manifest.v1+json";
@@ -33,6 +34,10 @@ bool is_index(ManifestKind kind);
 // The compression a layer media type implies; nullopt when it is not a known layer type.
 std::optional<Compression> layer_compression(std::string_view media_type);
 std::string_view compression_name(Compression c);
+// The layer media type of `kind`'s family (OCI or Docker) for a compression.
+std::string_view layer_media_type(ManifestKind kind, Compression c);
+// The config media type of `kind`'s family.
+std::string_view config_media_type(ManifestKind kind);
 
 // The Accept header value for manifest requests: every kind we can read, best first.
 std::string_view manifest_accept_header();

@@ -61,6 +61,17 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
   return size * count;
 }
 
+// implements CURLOPT_READFUNCTION: the streamed request body.
+size_t on_upload(char* buffer, size_t size, size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  try {
+    return t->request->body_source(buffer, size * count);
+  } catch (...) {
+    t->error = std::current_exception();
+    return CURL_READFUNC_ABORT;
+  }
+}
+
 // implements CURLOPT_WRITEFUNCTION: 2xx bodies to the sink, everything else bounded.
 size_t on_body(char* data, size_t size, size_t count, void* user) {
   auto* t = static_cast<Transfer*>(user);
@@ -118,8 +129,14 @@ void set_tls(CURL* c, const TlsConfig& tls) {
   if (!tls.client_key.empty()) curl_api().easy_setopt(c, CURLOPT_SSLKEY, tls.client_key.c_str());
 }
 
-void set_method(CURL* c, const HttpRequest& request) {
-  if (request.method == "HEAD") {
+void set_method(CURL* c, const HttpRequest& request, Transfer& t) {
+  if (request.body_source) {
+    curl_api().easy_setopt(c, CURLOPT_UPLOAD, 1L);
+    curl_api().easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    curl_api().easy_setopt(c, CURLOPT_READFUNCTION, on_upload);
+    curl_api().easy_setopt(c, CURLOPT_READDATA, &t);
+    curl_api().easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(request.body_size));
+  } else if (request.method == "HEAD") {
     curl_api().easy_setopt(c, CURLOPT_NOBODY, 1L);
   } else if (request.method == "GET") {
     curl_api().easy_setopt(c, CURLOPT_HTTPGET, 1L);
@@ -184,7 +201,7 @@ std::variant<HttpResponse, TransportFailure> CurlSession::perform(const HttpRequ
   curl_api().easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
   curl_api().easy_setopt(c, CURLOPT_WRITEDATA, &t);
   set_tls(c, tls);
-  set_method(c, request);
+  set_method(c, request, t);
   const CURLcode code = curl_api().easy_perform(c);
   if (t.error) std::rethrow_exception(t.error);
   if (t.body_too_large) {

@@ -29,7 +29,12 @@ struct HttpRequest {
   std::string method = "GET";
   std::string url;
   std::vector<std::string> headers;  // "Name: value"
-  std::string_view body;             // sent for POST/PUT
+  std::string_view body;             // sent for POST/PUT/PATCH
+  // A streamed body instead of `body` (blob uploads): fills the buffer, returns 0 at the end;
+  // `body_size` its length when known (-1: chunked). A request with one is never retried here:
+  // the stream cannot be replayed.
+  std::function<std::size_t(char* buffer, std::size_t size)> body_source;
+  std::int64_t body_size = -1;
   bool follow_redirects = false;
   // Receives the body of a 2xx response; absent: the body is collected into response.body,
   // up to body_limit bytes (more fails the request).

@@ -147,7 +147,7 @@ struct RegistryClient::Impl {
       if (before_attempt && before_attempt(request) && total < kMaxResumes) attempt = 1;
       auto result = perform_once(request);
       if (auto* failure = std::get_if<TransportFailure>(&result)) {
-        if (!failure->retryable || attempt >= options.max_attempts) {
+        if (!failure->retryable || attempt >= options.max_attempts || request.body_source) {
           throw Error(what + ": " + failure->message + (attempt > 1 ? " (after " + std::to_string(attempt) + " attempts)" : ""));
         }
         log::debug(what + ": " + failure->message + ", retrying");
@@ -155,7 +155,7 @@ struct RegistryClient::Impl {
         continue;
       }
       auto& response = std::get<HttpResponse>(result);
-      if (is_retryable_status(response.status) && attempt < options.max_attempts) {
+      if (is_retryable_status(response.status) && attempt < options.max_attempts && !request.body_source) {
         log::debug(what + ": HTTP " + std::to_string(response.status) + ", retrying");
         backoff(attempt, &response);
         continue;
@@ -213,7 +213,12 @@ struct RegistryClient::Impl {
     if (const auto service = bearer.params.find("service"); service != bearer.params.end()) {
       url += "service=" + url_encode(service->second) + "&";
     }
-    url += "scope=" + url_encode(scope);
+    // Several scopes (a push that mounts from another repository) are several parameters.
+    for (std::size_t start = 0; start < scope.size();) {
+      const std::size_t end = std::min(scope.find(' ', start), scope.size());
+      url += (start ? "&scope=" : "scope=") + url_encode(scope.substr(start, end - start));
+      start = end + 1;
+    }
     HttpRequest request;
     request.url = url;
     request.follow_redirects = true;
@@ -257,7 +262,8 @@ struct RegistryClient::Impl {
   HttpResponse send(HttpRequest request, const std::string& scope, const std::string& what,
                     const BeforeAttempt& before_attempt = {}) {
     const std::string root = base();
-    request.url = root + request.url;
+    // Upload locations may come back absolute.
+    if (request.url.rfind("http://", 0) != 0 && request.url.rfind("https://", 0) != 0) request.url = root + request.url;
     const auto plain_headers = request.headers;
     for (int round = 0;; ++round) {
       request.headers = plain_headers;
@@ -349,6 +355,118 @@ void RegistryClient::get_blob(std::string_view repository, const Digest& digest,
     return progressed;
   };
   const HttpResponse r = impl_->send(request, "repository:" + std::string(repository) + ":pull", what, before_attempt);
+  if (!is_success(r.status)) throw_for_status(r, what);
+}
+
+namespace {
+
+std::string scope_push(std::string_view repository) { return "repository:" + std::string(repository) + ":pull,push"; }
+
+// Appends a query parameter to an upload location that may already carry some.
+std::string with_query(const std::string& url, const std::string& parameter) {
+  return url + (url.find('?') == std::string::npos ? "?" : "&") + parameter;
+}
+
+// "<...>; rel=\"next\"" → the link target.
+std::optional<std::string> next_link(const std::string& link) {
+  if (link.find("rel=\"next\"") == std::string::npos) return std::nullopt;
+  const auto open = link.find('<');
+  const auto close = link.find('>', open);
+  if (open == std::string::npos || close == std::string::npos) return std::nullopt;
+  return link.substr(open + 1, close - open - 1);
+}
+
+}  // namespace
+
+std::optional<std::int64_t> RegistryClient::blob_size(std::string_view repository, const Digest& digest) {
+  const std::string what = "checking blob " + digest.str() + " in " + quote(impl_->host + "/" + std::string(repository));
+  HttpRequest request;
+  request.method = "HEAD";
+  request.url = "/v2/" + std::string(repository) + "/blobs/" + digest.str();
+  request.follow_redirects = true;
+  const HttpResponse r = impl_->send(request, scope_push(repository), what);
+  if (r.status == 404) return std::nullopt;
+  if (!is_success(r.status)) throw_for_status(r, what);
+  const std::string length = r.header("Content-Length");
+  return length.empty() ? -1 : std::stoll(length);
+}
+
+bool RegistryClient::mount_blob(std::string_view repository, const Digest& digest, std::string_view from_repository) {
+  const std::string what = "mounting blob " + digest.str() + " from " + quote(std::string(from_repository));
+  HttpRequest request;
+  request.method = "POST";
+  request.url = "/v2/" + std::string(repository) + "/blobs/uploads/?mount=" + url_encode(digest.str()) +
+                "&from=" + url_encode(from_repository);
+  const std::string scope = scope_push(repository) + " repository:" + std::string(from_repository) + ":pull";
+  const HttpResponse r = impl_->send(request, scope, what);
+  if (r.status == 201) return true;
+  if (r.status == 202) return false;  // an upload session instead; left for the registry to expire
+  if (r.status == 404 || r.status == 401 || r.status == 403) return false;
+  throw_for_status(r, what);
+}
+
+void RegistryClient::put_blob(std::string_view repository, const Digest& digest, std::int64_t size, Reader& source) {
+  const std::string what = "uploading blob " + digest.str() + " to " + quote(impl_->host + "/" + std::string(repository));
+  HttpRequest start;
+  start.method = "POST";
+  start.url = "/v2/" + std::string(repository) + "/blobs/uploads/";
+  const HttpResponse session = impl_->send(start, scope_push(repository), what);
+  if (session.status != 202) throw_for_status(session, what);
+  const std::string location = session.header("Location");
+  if (location.empty()) throw Error(what + ": the registry gave no upload location", ErrorKind::invalid_input);
+  HttpRequest upload;
+  upload.method = "PUT";
+  upload.url = with_query(location, "digest=" + url_encode(digest.str()));
+  upload.headers.push_back("Content-Type: application/octet-stream");
+  upload.body_size = size;
+  upload.body_source = [&source](char* buffer, std::size_t n) { return source.read(buffer, n); };
+  const HttpResponse r = impl_->send(upload, scope_push(repository), what);
+  if (r.status != 201 && !is_success(r.status)) throw_for_status(r, what);
+}
+
+Digest RegistryClient::put_manifest(std::string_view repository, std::string_view reference, std::string_view bytes,
+                                    std::string_view media_type) {
+  const std::string what =
+      "writing manifest " + quote(impl_->host + "/" + std::string(repository) + ":" + std::string(reference));
+  HttpRequest request;
+  request.method = "PUT";
+  request.url = "/v2/" + std::string(repository) + "/manifests/" + std::string(reference);
+  request.headers.push_back("Content-Type: " + std::string(media_type));
+  request.body = bytes;
+  const HttpResponse r = impl_->send(request, scope_push(repository), what);
+  if (!is_success(r.status)) throw_for_status(r, what);
+  return digest_of(bytes);
+}
+
+std::vector<std::string> RegistryClient::list_tags(std::string_view repository) {
+  const std::string what = "listing tags of " + quote(impl_->host + "/" + std::string(repository));
+  std::vector<std::string> tags;
+  std::optional<std::string> url = "/v2/" + std::string(repository) + "/tags/list";
+  while (url) {
+    HttpRequest request;
+    request.url = *url;
+    request.body_limit = kManifestLimit;
+    const HttpResponse r = impl_->send(request, "repository:" + std::string(repository) + ":pull", what);
+    if (!is_success(r.status)) throw_for_status(r, what);
+    const auto doc = nlohmann::json::parse(r.body, nullptr, false);
+    if (!doc.is_object()) throw Error(what + ": the registry answered with something other than a tag list", ErrorKind::invalid_input);
+    if (doc.contains("tags") && doc["tags"].is_array()) {
+      for (const auto& tag : doc["tags"]) {
+        if (tag.is_string()) tags.push_back(tag.get<std::string>());
+      }
+    }
+    url = next_link(r.header("Link"));
+  }
+  return tags;
+}
+
+void RegistryClient::delete_manifest(std::string_view repository, const Digest& digest) {
+  const std::string what = "deleting " + quote(impl_->host + "/" + std::string(repository) + "@" + digest.str());
+  HttpRequest request;
+  request.method = "DELETE";
+  request.url = "/v2/" + std::string(repository) + "/manifests/" + digest.str();
+  const HttpResponse r = impl_->send(request, "repository:" + std::string(repository) + ":delete", what);
+  if (r.status == 405) throw Error(what + ": the registry does not allow deletes (HTTP 405)", ErrorKind::unsupported);
   if (!is_success(r.status)) throw_for_status(r, what);
 }
 

@@ -15,7 +15,10 @@
 #include <string>
 #include <string_view>
 
+#include <vector>
+
 #include "libcore/digest.hpp"
+#include "libcore/stream.hpp"
 
 namespace pod::core::registry {
 
@@ -70,6 +73,29 @@ class RegistryClient {
   // is handled by skipping what was already delivered. Redirects are followed.
   void get_blob(std::string_view repository, const Digest& digest, std::uint64_t offset,
                 const std::function<void(const char* data, std::size_t size)>& sink);
+
+  // --- writing: push, delete ---
+
+  // The size of the blob when the repository has it (HEAD), else nullopt.
+  std::optional<std::int64_t> blob_size(std::string_view repository, const Digest& digest);
+
+  // Asks the registry to mount a blob of `from_repository` into `repository` (no bytes sent);
+  // true when it did. Registries that cannot answer 202 and are told false.
+  bool mount_blob(std::string_view repository, const Digest& digest, std::string_view from_repository);
+
+  // Uploads `size` bytes from `source` as one streamed PUT (the registry checks the digest).
+  // Not retried: the caller reopens the source and calls again.
+  void put_blob(std::string_view repository, const Digest& digest, std::int64_t size, Reader& source);
+
+  // Stores a manifest under a tag or its digest; returns its digest.
+  Digest put_manifest(std::string_view repository, std::string_view reference, std::string_view bytes,
+                      std::string_view media_type);
+
+  // Every tag of the repository, following the registry's pagination.
+  std::vector<std::string> list_tags(std::string_view repository);
+
+  // Deletes a manifest by digest (the registry must allow deletes).
+  void delete_manifest(std::string_view repository, const Digest& digest);
 
  private:
   struct Impl;
