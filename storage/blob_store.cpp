@@ -30,18 +30,6 @@ std::uint64_t hash_existing(int fd, core::Hasher& hasher, const std::string& pat
   }
 }
 
-void write_all(int fd, const char* data, std::size_t size, const std::string& path) {
-  while (size > 0) {
-    const ssize_t n = ::write(fd, data, size);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw_errno("write", path);
-    }
-    data += n;
-    size -= static_cast<std::size_t>(n);
-  }
-}
-
 }  // namespace
 
 std::string BlobStore::final_path(const core::Digest& digest) const {

@@ -44,6 +44,15 @@ core::registry::ClientOptions client_options(const std::string& host, const std:
   return o;
 }
 
+std::shared_ptr<core::registry::RegistryClient> registry_client_for(const core::Reference& ref, const RegistryAccess& access) {
+  const auto conf = core::config::load_registries_conf(process_env);
+  if (core::config::is_blocked(conf, ref)) {
+    throw Error("registry " + quote(ref.domain()) + " is blocked in " + core::config::config_origin(conf), ErrorKind::unauthorized);
+  }
+  return std::make_shared<core::registry::RegistryClient>(
+      ref.domain(), client_options(ref.domain(), ref.path(), access, core::config::is_insecure(conf, ref), process_env));
+}
+
 ImageRecord pull_by_name(const Store& store, const std::string& text, const RegistryAccess& access,
                          const PullOptions& options, bool have_tty,
                          const std::function<void(const core::Reference&)>& trying) {

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -29,6 +30,10 @@ struct RegistryAccess {
 core::registry::ClientOptions client_options(const std::string& host, const std::string& path,
                                              const RegistryAccess& access, bool insecure_by_config,
                                              const EnvLookup& env);
+
+// A client for `ref`'s registry itself (no mirrors: pushes, pod-copy), as registries.conf
+// (insecure, blocked) and the flags say.
+std::shared_ptr<core::registry::RegistryClient> registry_client_for(const core::Reference& ref, const RegistryAccess& access);
 
 // Calls `trying` with each reference before it is tried ("Trying to pull …").
 ImageRecord pull_by_name(const Store& store, const std::string& text, const RegistryAccess& access,

@@ -2,6 +2,9 @@
 // close() reports EINTR (STYLE.md §3).
 #pragma once
 
+#include <cstddef>
+#include <string_view>
+
 #include <utility>
 
 namespace pod {
@@ -31,6 +34,11 @@ class UniqueFd {
 // True when both descriptors refer to the same file (device and inode): how namespaces
 // opened from /proc/PID/ns are compared.
 bool same_file(int a, int b);
+
+// Writes all of `data`, retrying EINTR and short writes; throws naming `what` on failure.
+void write_all(int fd, const void* data, std::size_t size, std::string_view what);
+// Copies `from` to its end into `to`.
+void copy_fd(int from, int to, std::string_view what);
 
 // Both ends of a pipe, close-on-exec.
 struct Pipe {

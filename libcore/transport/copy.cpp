@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <atomic>
 #include <exception>
 #include <mutex>
@@ -191,7 +192,9 @@ class ImageCopier {
 
   Compression target_compression(Compression from) const {
     if (dest_.wants_uncompressed_layers()) return Compression::none;
-    return options_.compression.value_or(from);
+    if (options_.compression) return *options_.compression;
+    if (from == Compression::none && options_.plain_layers_to) return *options_.plain_layers_to;
+    return from;
   }
 
   std::string read_config(const oci::Descriptor& d) {
@@ -208,9 +211,14 @@ class ImageCopier {
     if (options_.observer) options_.observer->blob_started(d, true);
     BlobAction action = BlobAction::present;
     if (!dest_.has_blob(d)) {
-      StringReader in(bytes);
-      dest_.put_blob(d, in);
-      action = BlobAction::copied;
+      const auto location = source_.registry_location();
+      if (location && dest_.mount_blob(d, *location)) {
+        action = BlobAction::mounted;
+      } else {
+        StringReader in(bytes);
+        dest_.put_blob(d, in);
+        action = BlobAction::copied;
+      }
     }
     count(action, 0);
     if (options_.observer) options_.observer->blob_done(d, true, action);
@@ -315,6 +323,25 @@ class ImageCopier {
 };
 
 }  // namespace
+
+ManifestFormat parse_manifest_format(const std::string& text) {
+  if (text.empty()) return ManifestFormat::keep;
+  if (text == "oci") return ManifestFormat::oci;
+  if (text == "v2s2" || text == "docker") return ManifestFormat::v2s2;
+  throw Error("unknown manifest format " + quote(text) + " (oci or v2s2)", ErrorKind::usage);
+}
+
+std::optional<oci::Compression> parse_compression_format(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  if (text == "gzip") return Compression::gzip;
+  if (text == "zstd") return Compression::zstd;
+  throw Error("unknown compression " + quote(text) + " (gzip or zstd)", ErrorKind::usage);
+}
+
+std::string default_spool_dir() {
+  const char* tmp = std::getenv("TMPDIR");
+  return tmp && *tmp ? tmp : "/var/tmp";
+}
 
 CopyResult copy_image(ImageSource& source, ImageDestination& destination, const CopyOptions& options) {
   return ImageCopier(source, destination, options).run();

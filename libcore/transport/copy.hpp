@@ -17,6 +17,9 @@
 
 namespace pod::core::transport {
 
+// $TMPDIR, else /var/tmp (layers can be large for /tmp on tmpfs).
+std::string default_spool_dir();
+
 enum class ManifestFormat { keep, oci, v2s2 };
 enum class BlobAction { copied, present, mounted };
 
@@ -34,10 +37,11 @@ struct CopyOptions {
   oci::Platform platform;                    // else this platform's image
   ManifestFormat format = ManifestFormat::keep;
   std::optional<oci::Compression> compression;  // recompress layers to this
+  std::optional<oci::Compression> plain_layers_to;  // compress only uncompressed layers (push)
   bool preserve_digests = false;             // refuse anything that changes a digest
   int parallel = 6;
   int retry_times = 0;                       // extra attempts per blob after a transient failure
-  std::string spool_dir = "/var/tmp";        // recompression's temporary files
+  std::string spool_dir = default_spool_dir();  // recompression's temporary files
   CopyObserver* observer = nullptr;
 };
 
@@ -49,6 +53,10 @@ struct CopyResult {
   std::uint64_t bytes_copied = 0;
 };
 
+// The flags' spellings: "oci", "v2s2" (or "docker"), "" for keep; "gzip", "zstd". Error(usage)
+// naming the value otherwise.
+ManifestFormat parse_manifest_format(const std::string& text);
+std::optional<oci::Compression> parse_compression_format(const std::string& text);
 CopyResult copy_image(ImageSource& source, ImageDestination& destination, const CopyOptions& options);
 
 }  // namespace pod::core::transport

@@ -24,16 +24,6 @@ std::string partial_name(const std::string& path) {
   return path + ".partial-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
 }
 
-void write_all(int fd, const char* data, std::size_t n, const std::string& path) {
-  while (n > 0) {
-    const ssize_t w = ::write(fd, data, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0) throw_errno("write", path);
-    data += w;
-    n -= static_cast<std::size_t>(w);
-  }
-}
-
 [[noreturn]] void wrong_size(const std::string& path, std::int64_t expected, std::uint64_t got) {
   throw Error(path + ": expected " + std::to_string(expected) + " bytes, got " + std::to_string(got),
               ErrorKind::digest_mismatch);

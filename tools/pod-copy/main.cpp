@@ -1,4 +1,27 @@
-// pod-copy: copies images between transports. Until its issue lands it says so and exits 125.
-#include "tools/common/not_implemented.hpp"
+// pod-copy: copies images between transports, inspects and deletes them (Skopeo's verbs).
+#include <CLI/CLI.hpp>
 
-int main() { pod::tools::exit_not_implemented("pod-copy", "copies images between transports"); }
+#include "libcore/sys/log.hpp"
+#include "tools/common/main.hpp"
+#include "tools/pod-copy/verbs.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"pod-copy: copy, inspect and delete container images in registries, layouts and archives", "pod-copy"};
+  app.require_subcommand(1);
+  pod::tools::CopyGlobals globals;
+  pod::tools::RunState state;
+  app.add_option("--root", globals.root, "the local store for local: names (default: pod's for this user)");
+  app.add_flag("--debug", globals.debug, "log debug messages");
+  app.add_flag("--insecure-policy", globals.insecure_policy, "accepted for Skopeo compatibility (pod-copy checks no signature policy)");
+  app.add_option("--override-os", globals.override_os, "use this OS instead of the host's when choosing from an index");
+  app.add_option("--override-arch", globals.override_arch, "use this architecture instead of the host's");
+  app.add_option("--override-variant", globals.override_variant, "use this architecture variant");
+  app.parse_complete_callback([&globals] {
+    if (globals.debug) pod::log::set_level(pod::log::Level::debug);
+  });
+  pod::tools::add_copy_verb(app, globals);
+  pod::tools::add_inspect_verb(app, globals);
+  pod::tools::add_registry_verbs(app, globals);
+  pod::tools::add_sync_verb(app, globals, state);
+  return pod::tools::run_tool(app, state, argc, argv);
+}

@@ -10,7 +10,7 @@
 #include "storage/container_store.hpp"
 #include "tools/pod/limit_flags.hpp"
 #include "tools/pod/network_flags.hpp"
-#include "tools/pod/registry_flags.hpp"
+#include "tools/common/registry_flags.hpp"
 #include "tools/pod/store_access.hpp"
 #include "tools/pod/verbs.hpp"
 

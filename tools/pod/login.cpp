@@ -15,7 +15,7 @@
 #include "libcore/sys/error.hpp"
 #include "storage/pull_by_name.hpp"
 #include "tools/common/main.hpp"
-#include "tools/pod/registry_flags.hpp"
+#include "tools/common/registry_flags.hpp"
 #include "tools/pod/verbs.hpp"
 
 namespace pod::tools {

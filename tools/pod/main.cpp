@@ -1,8 +1,14 @@
 // pod: the front CLI, podman-compatible verbs.
 #include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 
 #include "libcore/sys/error.hpp"
 #include "libcore/sys/log.hpp"
+#include "libcore/sys/process.hpp"
 #include "tools/common/main.hpp"
 #include "tools/pod/verbs.hpp"
 
@@ -21,7 +27,26 @@ void add_global_flags(CLI::App& app, pod::tools::GlobalOptions& global) {
 
 }  // namespace
 
+// `pod copy …` and `pod build …` are pod-copy and pod-build, git-style.
+void exec_helper_verb(int argc, char** argv) {
+  if (argc < 2) return;
+  const std::string verb = argv[1];
+  if (verb != "copy" && verb != "build") return;
+  std::string helper;
+  try {
+    helper = pod::find_helper_binary("pod-" + verb);
+  } catch (const pod::Error& e) {
+    std::fprintf(stderr, "Error: %s\n", e.message().c_str());
+    std::exit(pod::tools::kExitNotFound);
+  }
+  argv[1] = const_cast<char*>(helper.c_str());
+  ::execv(helper.c_str(), argv + 1);
+  std::fprintf(stderr, "Error: cannot run %s: %s\n", helper.c_str(), std::strerror(errno));
+  std::exit(pod::tools::kExitCannotInvoke);
+}
+
 int main(int argc, char** argv) {
+  exec_helper_verb(argc, argv);
   CLI::App app{"pod: rootless, daemonless containers", "pod"};
   app.require_subcommand(1);
   pod::tools::GlobalOptions global;
@@ -45,6 +70,7 @@ int main(int argc, char** argv) {
   pod::tools::add_container_misc_verbs(app, global, state);
   pod::tools::add_cp_verb(app, global, state);
   pod::tools::add_container_group(app, global, state);
+  pod::tools::add_image_transfer_verbs(app, global, state);
   pod::tools::add_login_verb(app, state);
   pod::tools::add_logout_verb(app, state);
   return pod::tools::run_tool(app, state, argc, argv);

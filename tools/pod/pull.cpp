@@ -8,7 +8,7 @@
 #include "storage/pull_by_name.hpp"
 #include "tools/common/main.hpp"
 #include "tools/common/pull_progress.hpp"
-#include "tools/pod/registry_flags.hpp"
+#include "tools/common/registry_flags.hpp"
 #include "tools/pod/store_access.hpp"
 #include "tools/pod/verbs.hpp"
 

@@ -1,15 +1,15 @@
-#include "tools/pod/registry_flags.hpp"
+#include "tools/common/registry_flags.hpp"
 
 #include <CLI/CLI.hpp>
 
 namespace pod::tools {
 
-void add_registry_flags(CLI::App& verb, RegistryFlags& flags) {
-  verb.add_option("--tls-verify", flags.tls_verify,
+void add_registry_flags(CLI::App& verb, RegistryFlags& flags, const std::string& prefix) {
+  verb.add_option("--" + prefix + "tls-verify", flags.tls_verify,
                   "require HTTPS and verify certificates (default: true unless registries.conf marks the registry insecure)");
-  verb.add_option("--cert-dir", flags.cert_dir, "directory with CA certificates (*.crt) and a client certificate (*.cert, *.key)");
-  verb.add_option("--creds", flags.creds, "credentials USERNAME[:PASSWORD] for the registry");
-  verb.add_option("--authfile", flags.authfile, "path of the authentication file (default: ${XDG_RUNTIME_DIR}/containers/auth.json)");
+  verb.add_option("--" + prefix + "cert-dir", flags.cert_dir, "directory with CA certificates (*.crt) and a client certificate (*.cert, *.key)");
+  verb.add_option("--" + prefix + "creds", flags.creds, "credentials USERNAME[:PASSWORD] for the registry");
+  verb.add_option("--" + prefix + "authfile", flags.authfile, "path of the authentication file (default: ${XDG_RUNTIME_DIR}/containers/auth.json)");
 }
 
 storage::RegistryAccess registry_access(const RegistryFlags& flags) {

@@ -19,7 +19,8 @@ struct RegistryFlags {
   std::string authfile;  // else $REGISTRY_AUTH_FILE and the default auth.json places
 };
 
-void add_registry_flags(CLI::App& verb, RegistryFlags& flags);
+// `prefix` "src-" / "dest-" gives pod-copy's --src-tls-verify, --dest-creds, ….
+void add_registry_flags(CLI::App& verb, RegistryFlags& flags, const std::string& prefix = "");
 storage::RegistryAccess registry_access(const RegistryFlags& flags);
 
 }  // namespace pod::tools

@@ -1,0 +1,40 @@
+#include "libcore/sys/environment.hpp"
+#include "rootless/userns.hpp"
+#include "storage/store_paths.hpp"
+#include "tools/pod-copy/verbs.hpp"
+
+namespace pod::tools {
+
+core::oci::Platform CopyGlobals::platform() const {
+  core::oci::Platform p = core::oci::host_platform();
+  if (!override_os.empty()) p.os = override_os;
+  if (!override_arch.empty()) p.architecture = override_arch;
+  if (!override_variant.empty()) p.variant = override_variant;
+  return core::oci::normalize(p);
+}
+
+const storage::Store* LazyStore::open_if_needed(const std::vector<core::transport::TransportReference>& refs,
+                                                const CopyGlobals& g) {
+  bool needed = false;
+  for (const auto& r : refs) needed = needed || r.kind == core::transport::TransportKind::local;
+  if (!needed) return nullptr;
+  if (!store_) {
+    rootless::ensure_userns();
+    rootless_ = rootless::is_rootless();
+    auto paths = storage::default_store_paths(rootless_ ? rootless::invoking_uid() : 0, process_env);
+    if (!g.root.empty()) paths.root = g.root;
+    store_ = storage::Store::open(paths.root);
+  }
+  return &*store_;
+}
+
+storage::RegistryAccess access_for(const RegistryFlags& side, const CopyGlobals& globals) {
+  RegistryFlags merged = side;
+  if (merged.authfile.empty()) merged.authfile = globals.shared.authfile;
+  if (merged.creds.empty()) merged.creds = globals.shared.creds;
+  if (merged.cert_dir.empty()) merged.cert_dir = globals.shared.cert_dir;
+  if (!merged.tls_verify) merged.tls_verify = globals.shared.tls_verify;
+  return registry_access(merged);
+}
+
+}  // namespace pod::tools
