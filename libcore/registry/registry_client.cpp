@@ -93,6 +93,7 @@ struct RegistryClient::Impl {
   TlsConfig tls;
   std::string user_agent;
 
+  std::mutex ping_mutex;  // held while finding the scheme
   std::mutex mutex;  // guards everything below
   std::optional<std::string> base_url;  // "https://host" after a successful ping
   std::vector<Challenge> challenges;
@@ -168,6 +169,12 @@ struct RegistryClient::Impl {
 
   // Finds the scheme (https; http too when TLS verification is off) and the auth challenges.
   std::string base() {
+    {
+      std::lock_guard lock(mutex);
+      if (base_url) return *base_url;
+    }
+    // One ping for all the threads that start at once.
+    std::lock_guard pinging(ping_mutex);
     {
       std::lock_guard lock(mutex);
       if (base_url) return *base_url;

@@ -149,35 +149,45 @@ class ImageCopier {
   ManifestBlob copy_one(const ManifestBlob& in, bool top) {
     oci::Manifest manifest = oci::parse_manifest(in.bytes, in.media_type);
     const ManifestKind out_kind = target_manifest_kind(manifest.kind, options_.format);
-    const std::string config_bytes = read_config(manifest.config);
-    const auto config = oci::parse_image_config(config_bytes);
-    if (config.diff_ids.size() != manifest.layers.size()) {
-      throw Error(source_.name() + ": the manifest has " + std::to_string(manifest.layers.size()) +
-                      " layers but the config lists " + std::to_string(config.diff_ids.size()) + " diff IDs",
-                  ErrorKind::invalid_input);
-    }
     bool changed = out_kind != manifest.kind;
+    bool transforms = false;
     std::vector<oci::Descriptor> layers = manifest.layers;
-    for (std::size_t i = 0; i < layers.size(); ++i) {
-      const auto from = oci::layer_compression(layers[i].media_type);
+    for (auto& layer : layers) {
+      const auto from = oci::layer_compression(layer.media_type);
       if (!from) continue;  // not a plain layer (foreign, artifact): copied as it is
       const Compression to = target_compression(*from);
       if (out_kind == ManifestKind::docker_manifest && to == Compression::zstd) {
-        throw Error("zstd layers cannot be stored in a Docker v2s2 manifest: use --format oci", ErrorKind::unsupported);
+        throw Error("zstd layers cannot be stored in a Docker v2s2 manifest: use --format oci or --dest-compress-format gzip",
+                    ErrorKind::unsupported);
       }
       const auto type = std::string(oci::layer_media_type(out_kind, to));
-      changed = changed || to != *from || type != layers[i].media_type;
-      layers[i].media_type = type;
+      transforms = transforms || to != *from;
+      changed = changed || to != *from || type != layer.media_type;
+      layer.media_type = type;
     }
     if (changed && options_.preserve_digests) {
       throw Error("--preserve-digests: copying " + source_.name() + " to " + dest_.name() +
                       " would change the manifest (format or compression)",
                   ErrorKind::unsupported);
     }
+    // The config is read only when needed: for the diff IDs a transformed layer is checked
+    // against, or to store it. A repeated copy reads no blob at all.
+    const bool config_present = dest_.has_blob(manifest.config);
+    std::optional<std::string> config_bytes;
+    std::vector<Digest> diff_ids(layers.size());
+    if (transforms) {
+      config_bytes = read_config(manifest.config);
+      diff_ids = oci::parse_image_config(*config_bytes).diff_ids;
+      if (diff_ids.size() != layers.size()) {
+        throw Error(source_.name() + ": the manifest has " + std::to_string(layers.size()) +
+                        " layers but the config lists " + std::to_string(diff_ids.size()) + " diff IDs",
+                    ErrorKind::invalid_input);
+      }
+    }
     run_parallel(layers.size(), options_.parallel, [&](std::size_t i) {
-      layers[i] = copy_layer(manifest.layers[i], layers[i], config.diff_ids[i]);
+      layers[i] = copy_layer(manifest.layers[i], layers[i], diff_ids[i]);
     });
-    copy_config(manifest.config, config_bytes);
+    copy_config(manifest.config, config_present, config_bytes);
     ManifestBlob out = in;
     if (changed) {
       manifest.kind = out_kind;
@@ -207,15 +217,16 @@ class ImageCopier {
     return with_context("config " + d.digest.str(), [&] { return read_bounded(verified, kConfigLimit, "config"); });
   }
 
-  void copy_config(const oci::Descriptor& d, const std::string& bytes) {
+  void copy_config(const oci::Descriptor& d, bool present, std::optional<std::string>& bytes) {
     if (options_.observer) options_.observer->blob_started(d, true);
     BlobAction action = BlobAction::present;
-    if (!dest_.has_blob(d)) {
+    if (!present) {
       const auto location = source_.registry_location();
       if (location && dest_.mount_blob(d, *location)) {
         action = BlobAction::mounted;
       } else {
-        StringReader in(bytes);
+        if (!bytes) bytes = read_config(d);
+        StringReader in(*bytes);
         dest_.put_blob(d, in);
         action = BlobAction::copied;
       }

@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   pod::tools::CopyGlobals globals;
   pod::tools::RunState state;
+  state.error_exit_code = 1;  // as Skopeo
   app.add_option("--root", globals.root, "the local store for local: names (default: pod's for this user)");
   app.add_flag("--debug", globals.debug, "log debug messages");
   app.add_flag("--insecure-policy", globals.insecure_policy, "accepted for Skopeo compatibility (pod-copy checks no signature policy)");

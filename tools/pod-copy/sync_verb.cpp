@@ -68,7 +68,13 @@ std::vector<SyncItem> dir_items(const SyncFlags& f) {
   if (!fs::is_directory(root)) throw Error("sync: " + quote(f.source) + " is not a directory", ErrorKind::not_found);
   for (const auto& entry : fs::recursive_directory_iterator(root)) {
     if (!entry.is_regular_file() || entry.path().filename() != "manifest.json") continue;
-    std::string name = fs::relative(entry.path().parent_path(), root.parent_path()).string();
+    // Named by the path below SOURCE (SOURCE itself an image: by its own name).
+    std::string name = fs::relative(entry.path().parent_path(), root).string();
+    if (name == ".") {
+      auto self = fs::absolute(root).lexically_normal();
+      if (self.filename().empty()) self = self.parent_path();
+      name = self.filename().string();
+    }
     if (name.find(':') == std::string::npos) name += ":latest";
     items.push_back({"dir:" + entry.path().parent_path().string(), name});
   }

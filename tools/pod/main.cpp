@@ -5,6 +5,9 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "libcore/sys/error.hpp"
 #include "libcore/sys/log.hpp"
@@ -27,10 +30,22 @@ void add_global_flags(CLI::App& app, pod::tools::GlobalOptions& global) {
 
 }  // namespace
 
-// `pod copy …` and `pod build …` are pod-copy and pod-build, git-style.
+// `pod copy …` and `pod build …` are pod-copy and pod-build, git-style. pod's own global
+// options may come first; --root goes along (both helpers take it), the others stay with pod.
 void exec_helper_verb(int argc, char** argv) {
-  if (argc < 2) return;
-  const std::string verb = argv[1];
+  static const std::set<std::string> with_value{"--root", "--runroot", "--storage-driver", "--log-level"};
+  std::vector<std::string> forwarded;
+  int i = 1;
+  while (i < argc && argv[i][0] == '-') {
+    const std::string flag = argv[i];
+    const bool joined = flag.find('=') != std::string::npos;
+    if (flag.rfind("--root", 0) == 0 && (joined || i + 1 < argc)) {
+      forwarded.push_back(joined ? flag : flag + "=" + argv[i + 1]);
+    }
+    i += !joined && with_value.count(flag) ? 2 : 1;
+  }
+  if (i >= argc) return;
+  const std::string verb = argv[i];
   if (verb != "copy" && verb != "build") return;
   std::string helper;
   try {
@@ -39,8 +54,15 @@ void exec_helper_verb(int argc, char** argv) {
     std::fprintf(stderr, "Error: %s\n", e.message().c_str());
     std::exit(pod::tools::kExitNotFound);
   }
-  argv[1] = const_cast<char*>(helper.c_str());
-  ::execv(helper.c_str(), argv + 1);
+  std::vector<char*> args{helper.data()};
+  for (auto& f : forwarded) args.push_back(f.data());
+  // `pod copy SRC DEST` copies; `pod copy inspect …` (any pod-copy verb) is that verb.
+  static const std::set<std::string> copy_verbs{"copy", "inspect", "list-tags", "delete", "sync", "--help", "-h"};
+  static std::string copy_verb = "copy";
+  if (verb == "copy" && (i + 1 >= argc || !copy_verbs.count(argv[i + 1]))) args.push_back(copy_verb.data());
+  for (int k = i + 1; k < argc; ++k) args.push_back(argv[k]);
+  args.push_back(nullptr);
+  ::execv(helper.c_str(), args.data());
   std::fprintf(stderr, "Error: cannot run %s: %s\n", helper.c_str(), std::strerror(errno));
   std::exit(pod::tools::kExitCannotInvoke);
 }
