@@ -7,11 +7,7 @@ load helpers
 TLS=--tls-verify=false
 
 setup() {
-  source "$POD_TESTS/support/registry.bash"
-  export POD_TEST_PROXY="$POD_LIBEXEC/tests/pod-test-registry-proxy"
-  export XDG_DATA_HOME="$BATS_TEST_TMPDIR/data" XDG_RUNTIME_DIR="$BATS_TEST_TMPDIR/run"
-  mkdir -p "$XDG_DATA_HOME" && mkdir -m 0700 "$XDG_RUNTIME_DIR"
-  PROXY_PID=""
+  setup_proxy_test
 }
 
 teardown() { proxy_stop "$PROXY_PID"; }

@@ -81,4 +81,14 @@ setup_container_file() {
   export IMAGE="$REGISTRY/pod-test/busybox"
   pod pull -q --tls-verify=false "$IMAGE" >/dev/null
 }
+# For tests that put pod-test-registry-proxy in front of the registry: a store and runtime dir
+# of the test's own; teardown stops the proxy with proxy_stop "$PROXY_PID".
+setup_proxy_test() {
+  source "$POD_TESTS/support/registry.bash"
+  export POD_TEST_PROXY="$POD_LIBEXEC/tests/pod-test-registry-proxy"
+  export XDG_DATA_HOME="$BATS_TEST_TMPDIR/data" XDG_RUNTIME_DIR="$BATS_TEST_TMPDIR/run"
+  mkdir -p "$XDG_DATA_HOME" && mkdir -m 0700 "$XDG_RUNTIME_DIR"
+  PROXY_PID=""
+}
+
 remove_all_containers() { pod rm -af >/dev/null 2>&1 || true; }
