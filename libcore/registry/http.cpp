@@ -121,7 +121,11 @@ SList header_list(const HttpRequest& request) {
 void set_tls(CURL* c, const TlsConfig& tls) {
   curl_api().easy_setopt(c, CURLOPT_SSL_VERIFYPEER, tls.verify ? 1L : 0L);
   curl_api().easy_setopt(c, CURLOPT_SSL_VERIFYHOST, tls.verify ? 2L : 0L);
-  if (!tls.ca_bundle_pem.empty()) {
+  if (!tls.verify) {
+    // Nothing will be verified: do not parse the system's CA bundle for each handshake.
+    curl_api().easy_setopt(c, CURLOPT_CAINFO, static_cast<char*>(nullptr));
+    curl_api().easy_setopt(c, CURLOPT_CAPATH, static_cast<char*>(nullptr));
+  } else if (!tls.ca_bundle_pem.empty()) {
     curl_blob blob{const_cast<char*>(tls.ca_bundle_pem.data()), tls.ca_bundle_pem.size(), CURL_BLOB_COPY};
     curl_api().easy_setopt(c, CURLOPT_CAINFO_BLOB, &blob);
   }
@@ -191,6 +195,9 @@ std::variant<HttpResponse, TransportFailure> CurlSession::perform(const HttpRequ
   curl_api().easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);  // a stalled transfer is a failure,
   curl_api().easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);  // not a hang
   curl_api().easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
+  // Blobs move in large pieces: fewer callbacks and syscalls than curl's 16/64 KiB defaults.
+  curl_api().easy_setopt(c, CURLOPT_BUFFERSIZE, 512L * 1024);
+  curl_api().easy_setopt(c, CURLOPT_UPLOAD_BUFFERSIZE, 512L * 1024);
   curl_api().easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_api().easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_api().easy_setopt(c, CURLOPT_FOLLOWLOCATION, request.follow_redirects ? 1L : 0L);
@@ -213,6 +220,13 @@ std::variant<HttpResponse, TransportFailure> CurlSession::perform(const HttpRequ
   }
   curl_api().easy_getinfo(c, CURLINFO_RESPONSE_CODE, &t.response.status);
   return std::move(t.response);
+}
+
+void preload_http() noexcept {
+  try {
+    init_curl_once();
+  } catch (...) {
+  }
 }
 
 std::string url_encode(std::string_view text) {

@@ -81,4 +81,9 @@ class CurlSession {
 
 std::string url_encode(std::string_view text);
 
+// Loads and initializes libcurl now (its ~30 libraries take milliseconds), so a tool that will
+// talk to a registry can do it on another thread while it does other work. Errors are left
+// for the first real request to report.
+void preload_http() noexcept;
+
 }  // namespace pod::core::registry

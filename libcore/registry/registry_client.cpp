@@ -297,6 +297,13 @@ RegistryClient::~RegistryClient() = default;
 
 const std::string& RegistryClient::host() const { return impl_->host; }
 
+void RegistryClient::warm_up() noexcept {
+  try {
+    impl_->base();
+  } catch (...) {
+  }
+}
+
 void RegistryClient::check_login() {
   impl_->base();
   HttpRequest request;

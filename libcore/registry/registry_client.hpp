@@ -59,6 +59,10 @@ class RegistryClient {
 
   const std::string& host() const;
 
+  // Finds the registry's scheme and auth challenges now (as any first request would), so
+  // it can happen on another thread; errors are left for the next request to report.
+  void warm_up() noexcept;
+
   // Checks that the registry answers /v2/ and that the credentials (if any) are accepted,
   // as `pod login` does. Throws Error(unauthorized) for rejected credentials.
   void check_login();

@@ -17,7 +17,7 @@
 namespace pod::core::transport {
 namespace {
 
-constexpr std::size_t kBufferSize = 4u << 20;
+constexpr std::size_t kBufferSize = 1u << 20;
 
 struct ProducerStopped {};  // thrown through the producer when the reader went away
 

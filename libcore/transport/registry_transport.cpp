@@ -1,5 +1,7 @@
 #include "libcore/transport/registry_transport.hpp"
 
+#include <thread>
+
 #include "libcore/sys/error.hpp"
 #include "libcore/transport/blob_streams.hpp"
 
@@ -31,8 +33,10 @@ class RegistrySource final : public ImageSource {
 
 class RegistryDestination final : public ImageDestination {
  public:
+  // The destination is first asked something only after the source's manifest was read:
+  // meanwhile it finds its scheme and auth on a thread of its own.
   RegistryDestination(std::shared_ptr<registry::RegistryClient> client, Reference ref)
-      : client_(std::move(client)), ref_(std::move(ref)) {}
+      : client_(std::move(client)), ref_(std::move(ref)), warm_up_([c = client_] { c->warm_up(); }) {}
   std::string name() const override { return "docker://" + ref_.str(); }
   bool has_blob(const oci::Descriptor& blob) override { return client_->blob_size(ref_.path(), blob.digest).has_value(); }
   bool mount_blob(const oci::Descriptor& blob, const RegistryLocation& from) override {
@@ -53,6 +57,7 @@ class RegistryDestination final : public ImageDestination {
  private:
   std::shared_ptr<registry::RegistryClient> client_;
   Reference ref_;
+  std::jthread warm_up_;
 };
 
 }  // namespace

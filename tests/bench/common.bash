@@ -59,6 +59,27 @@ report() { # label [baseline_label]
   fi
 }
 
+# make_big_image — a ~100 MB image of 6 layers (busybox, then 5 of 19 MB random data and 300
+# small files each) pushed to a registry of the bench's own: sets ref (and REGISTRY_PORT).
+make_big_image() {
+  local spec="$BENCH_DIR/big.spec" i f
+  {
+    echo "format oci"; echo "compression gzip"; echo "platform linux/amd64"
+    echo "layer base"; echo "file bin/busybox 0755 0 0 host:/bin/busybox"
+    for i in 1 2 3 4 5; do
+      echo "layer data $i"
+      echo "dir data$i 0755 0 0"
+      echo "file data$i/random.bin 0644 0 0 random:$((19 * 1000 * 1000)):$i"
+      for f in $(seq 1 300); do echo "file data$i/small-$f.txt 0644 $((f % 3 * 1000)) 0 text:file\\s$f\\sof\\slayer\\s$i\\n"; done
+      echo "file data$i/text.txt 0644 0 0 host:/usr/share/common-licenses/GPL-3"
+    done
+  } >"$spec"
+  "$MKIMAGE" "$BENCH_DIR/image" "$spec" >/dev/null
+  registry_start "$BENCH_DIR/registry"
+  "$bench_root/tests/support/push-layout" "$BENCH_DIR/image" "127.0.0.1:$REGISTRY_PORT" bench/big
+  ref="127.0.0.1:$REGISTRY_PORT/bench/big:latest"
+}
+
 # bench_containers_setup — the busybox test image in a registry of the bench's own, pod
 # installed in the scratch dir, and pod and podman (when installed) with it pulled: sets
 # image, pod_cmd and podman_cmd; has_podman tells whether podman is there.

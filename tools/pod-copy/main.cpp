@@ -1,11 +1,21 @@
 // pod-copy: copies images between transports, inspects and deletes them (Skopeo's verbs).
 #include <CLI/CLI.hpp>
 
+#include <string_view>
+#include <thread>
+
+#include "libcore/registry/http.hpp"
+
 #include "libcore/sys/log.hpp"
 #include "tools/common/main.hpp"
 #include "tools/pod-copy/verbs.hpp"
 
 int main(int argc, char** argv) {
+  // Most copies talk to a registry: libcurl loads while the command line is parsed.
+  std::jthread preload;
+  for (int i = 1; i < argc && !preload.joinable(); ++i) {
+    if (std::string_view(argv[i]).rfind("docker://", 0) == 0) preload = std::jthread(pod::core::registry::preload_http);
+  }
   CLI::App app{"pod-copy: copy, inspect and delete container images in registries, layouts and archives", "pod-copy"};
   app.require_subcommand(1);
   pod::tools::CopyGlobals globals;
