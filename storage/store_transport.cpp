@@ -18,16 +18,6 @@ namespace {
 namespace oci = core::oci;
 namespace transport = core::transport;
 
-class OwnedStringReader final : public core::Reader {
- public:
-  explicit OwnedStringReader(std::string bytes) : bytes_(std::move(bytes)), reader_(bytes_) {}
-  std::size_t read(void* buffer, std::size_t size) override { return reader_.read(buffer, size); }
-
- private:
-  std::string bytes_;
-  core::StringReader reader_;
-};
-
 class StoreSource final : public transport::ImageSource {
  public:
   StoreSource(const Store& store, const std::string& text) : store_(store), image_(ImageStore(store).resolve(text).image) {
@@ -42,7 +32,7 @@ class StoreSource final : public transport::ImageSource {
     throw Error(name_ + ": no manifest " + digest.str() + " (the store keeps one platform per image)", ErrorKind::not_found);
   }
   std::unique_ptr<core::Reader> open_blob(const oci::Descriptor& blob) override {
-    if (blob.digest.hex() == image_.id) return std::make_unique<OwnedStringReader>(ImageStore(store_).config(image_.id));
+    if (blob.digest.hex() == image_.id) return transport::reader_of_bytes(ImageStore(store_).config(image_.id));
     const auto path = BlobStore(store_).path_of(blob.digest);
     if (!path) {
       throw Error(name_ + ": blob " + blob.digest.str() + " is not kept in the store (pull the image again)",

@@ -41,7 +41,10 @@ bool is_directory(const std::string& path) {
 
 void prepare_tar_copy() { libarchive(); }
 
-void write_tar(const std::string& source, int fd) {
+namespace {
+
+// `top`: the name `source` gets in the stream; empty: its contents only, on its filesystem.
+void write_tree(const std::string& source, const std::string& top, int fd) {
   struct stat st {};
   if (::lstat(source.c_str(), &st) != 0) throw_errno("copy", source);
   ArchivePtr disk(libarchive().archive_read_disk_new(), libarchive().archive_read_free);
@@ -50,8 +53,8 @@ void write_tar(const std::string& source, int fd) {
   libarchive().archive_read_disk_set_symlink_physical(disk.get());
   libarchive().archive_write_set_format_pax_restricted(out.get());
   if (libarchive().archive_write_open_fd(out.get(), fd) != ARCHIVE_OK) fail(out.get(), "writing the copy stream");
+  if (top.empty()) libarchive().archive_read_disk_set_behavior(disk.get(), ARCHIVE_READDISK_NO_TRAVERSE_MOUNTS);
   if (libarchive().archive_read_disk_open(disk.get(), source.c_str()) != ARCHIVE_OK) fail(disk.get(), "reading " + quote(source));
-  const std::string top = base_name(source);
   std::string prefix = source;
   while (prefix.size() > 1 && prefix.back() == '/') prefix.pop_back();
   for (;;) {
@@ -66,9 +69,17 @@ void write_tar(const std::string& source, int fd) {
       fail(disk.get(), "reading " + quote(source));
     }
     libarchive().archive_read_disk_descend(disk.get());
-    // "<source>/x/y" → "<top>/x/y"
+    // "<source>/x/y" → "<top>/x/y", or "x/y" for contents only
     const std::string name = libarchive().archive_entry_pathname(entry);
-    libarchive().archive_entry_set_pathname(entry, (top + name.substr(std::min(prefix.size(), name.size()))).c_str());
+    std::string rest = name.substr(std::min(prefix.size(), name.size()));
+    if (top.empty()) {
+      while (!rest.empty() && rest.front() == '/') rest.erase(0, 1);
+      if (rest.empty()) {  // the top directory itself
+        libarchive().archive_entry_free(entry);
+        continue;
+      }
+    }
+    libarchive().archive_entry_set_pathname(entry, (top + rest).c_str());
     if (libarchive().archive_write_header(out.get(), entry) != ARCHIVE_OK) fail(out.get(), "writing " + quote(name));
     if (libarchive().archive_entry_filetype(entry) == AE_IFREG && libarchive().archive_entry_size(entry) > 0) {
       const int in = ::open(libarchive().archive_entry_sourcepath(entry), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -82,6 +93,12 @@ void write_tar(const std::string& source, int fd) {
   }
   libarchive().archive_write_close(out.get());
 }
+
+}  // namespace
+
+void write_tar(const std::string& source, int fd) { write_tree(source, base_name(source), fd); }
+
+void write_tar_contents(const std::string& dir, int fd) { write_tree(dir, "", fd); }
 
 void extract_tar(int fd, const std::string& destination) {
   const bool into = is_directory(destination);

@@ -19,6 +19,11 @@ void prepare_tar_copy();
 // Throws Error naming the path when it cannot be read.
 void write_tar(const std::string& source, int fd);
 
+// `pod export`: what is under `dir`, names relative to it ("bin/sh"), the top itself left
+// out; other filesystems mounted below it (/proc, /sys, /dev of a running container) are not
+// descended into.
+void write_tar_contents(const std::string& dir, int fd);
+
 // Unpacks the stream from `fd` as described above; entries never land outside the
 // destination (no "..", no absolute names, no writing through links). Files belong to the
 // unpacking process; modes and times are kept.

@@ -45,6 +45,7 @@ namespace pod::core {
   X(archive_read_disk_descend) \
   X(archive_read_disk_new) \
   X(archive_read_disk_open) \
+  X(archive_read_disk_set_behavior) \
   X(archive_read_disk_set_standard_lookup) \
   X(archive_read_disk_set_symlink_physical) \
   X(archive_read_free) \

@@ -90,6 +90,16 @@ class ProducerReader final : public Reader {
   std::thread thread_;
 };
 
+class OwnedBytesReader final : public Reader {
+ public:
+  explicit OwnedBytesReader(std::string bytes) : bytes_(std::move(bytes)), reader_(bytes_) {}
+  std::size_t read(void* buffer, std::size_t size) override { return reader_.read(buffer, size); }
+
+ private:
+  std::string bytes_;
+  StringReader reader_;
+};
+
 class OwnedFileReader final : public Reader {
  public:
   OwnedFileReader(UniqueFd fd, const std::string& path) : fd_(std::move(fd)), reader_(fd_.get(), path) {}
@@ -105,6 +115,8 @@ class OwnedFileReader final : public Reader {
 std::unique_ptr<Reader> reader_from_producer(std::function<void(const ByteSink&)> produce) {
   return std::make_unique<ProducerReader>(std::move(produce));
 }
+
+std::unique_ptr<Reader> reader_of_bytes(std::string bytes) { return std::make_unique<OwnedBytesReader>(std::move(bytes)); }
 
 std::unique_ptr<Reader> open_file_reader(const std::string& path, const std::string& what) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));

@@ -17,6 +17,9 @@ using ByteSink = std::function<void(const char* data, std::size_t size)>;
 // the reader early stops the producer (its sink throws) and joins it.
 std::unique_ptr<Reader> reader_from_producer(std::function<void(const ByteSink& sink)> produce);
 
+// Reads bytes it owns (a config held in memory).
+std::unique_ptr<Reader> reader_of_bytes(std::string bytes);
+
 // Opens `path` for reading; Error(not_found) naming `what` when it is missing.
 std::unique_ptr<Reader> open_file_reader(const std::string& path, const std::string& what);
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# pod-copy and pod push/save/load: every transport as source and destination, --all on an
+# pod-copy and pod push/save/load/import/export: every transport as source and destination, --all on an
 # index, recompression and format conversion, cross-repository mounts, skipping what is there,
 # resuming a killed copy, delete, sync, and bad input leaving nothing that looks complete.
 
@@ -253,6 +253,31 @@ make_index_layout() { # dir
   assert_contains "$output" "broken"
   [ "$(manifest_digest "docker://$REGISTRY/$NS-synced/busybox:latest")" = "$(manifest_digest "docker://$REGISTRY/pod-test/busybox")" ] ||
     die "the synced image differs"
+}
+
+@test "import a tarball with --change; export a container; the export imports and runs" {
+  mkdir -p "$D/root/bin" "$D/root/etc"
+  cp /bin/busybox "$D/root/bin/busybox"
+  ln -s busybox "$D/root/bin/sh"
+  echo 'root:x:0:0:root:/root:/bin/sh' >"$D/root/etc/passwd"
+  tar -C "$D/root" --owner=0 --group=0 --numeric-owner -czf "$D/root.tgz" .
+  run_pod import -q --change 'CMD ["/bin/busybox", "echo", "from-import"]' --change 'ENV GREETING=hi' \
+    -m "made by a test" "$D/root.tgz" imported:1
+  run_pod run --rm imported:1
+  assert_contains "$output" "from-import"
+  run_pod run --rm imported:1 /bin/sh -c 'echo greeting=$GREETING'
+  assert_contains "$output" "greeting=hi"
+  run_pod 125 import --change 'FROBNICATE x' "$D/root.tgz"
+  assert_contains "$output" "unsupported instruction"
+  run_pod run --name exp imported:1 /bin/sh -c 'echo exported >/marker'
+  run_pod export -o "$D/exp.tar" exp
+  run_tool tar -tf "$D/exp.tar"
+  assert_contains "$output" "marker"
+  assert_contains "$output" "bin/busybox"
+  run_tool bash -c "'$POD_BIN/pod' $(pod_store_args) import - from-export:1 < '$D/exp.tar'"
+  run_pod run --rm from-export:1 /bin/busybox cat /marker
+  assert_contains "$output" "exported"
+  run_pod rm exp
 }
 
 @test "pod copy runs pod-copy" {

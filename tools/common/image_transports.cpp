@@ -1,9 +1,13 @@
 #include "tools/common/image_transports.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "libcore/reference.hpp"
 #include "libcore/sys/error.hpp"
+#include "libcore/sys/fd.hpp"
+#include "libcore/transport/copy.hpp"
 #include "libcore/transport/dir_transport.hpp"
 #include "libcore/transport/docker_archive.hpp"
 #include "libcore/transport/file_sink.hpp"
@@ -35,6 +39,15 @@ bool is_directory(const std::string& path) {
 }
 
 }  // namespace
+
+std::string spool_stdin(std::optional<TempDir>& holder, const std::string& prefix) {
+  holder.emplace(transport::default_spool_dir(), prefix);
+  const std::string path = holder->path() + "/stdin";
+  UniqueFd out(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+  if (!out) throw_errno("create", path);
+  copy_fd(STDIN_FILENO, out.get(), "stdin");
+  return path;
+}
 
 std::string full_image_name(const std::string& text) {
   try {

@@ -3,7 +3,10 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <string>
 
+#include "libcore/sys/files.hpp"
 #include "libcore/transport/transport.hpp"
 #include "libcore/transport/transport_reference.hpp"
 #include "storage/pull_by_name.hpp"
@@ -21,6 +24,10 @@ std::unique_ptr<core::transport::ImageSource> open_image_source(const core::tran
                                                                 const TransportContext& context);
 std::unique_ptr<core::transport::ImageDestination> open_image_destination(const core::transport::TransportReference& ref,
                                                                           const TransportContext& context);
+
+// Archives are read by seeking: stdin is copied into a file of a temporary directory that
+// `holder` keeps (and removes) first. Returns the file's path.
+std::string spool_stdin(std::optional<TempDir>& holder, const std::string& prefix);
 
 // The name a store or archive records for `text` ("busybox" → "docker.io/library/busybox:latest");
 // the text itself when it is not a valid reference.

@@ -11,11 +11,17 @@
 #include "tools/pod-copy/verbs.hpp"
 
 int main(int argc, char** argv) {
-  // Most copies talk to a registry: libcurl loads while the command line is parsed.
-  std::jthread preload;
-  for (int i = 1; i < argc && !preload.joinable(); ++i) {
-    if (std::string_view(argv[i]).rfind("docker://", 0) == 0) preload = std::jthread(pod::core::registry::preload_http);
+  // Most copies talk to a registry: libcurl loads while the command line is parsed. Not when
+  // the local store is involved: entering pod's user namespace forks, and a fork while
+  // another thread is inside dlopen can leave the child stuck on the loader's lock.
+  bool registry = false, local = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    registry = registry || arg.rfind("docker://", 0) == 0;
+    local = local || arg.rfind("local:", 0) == 0 || arg.rfind("containers-storage:", 0) == 0;
   }
+  std::jthread preload;
+  if (registry && !local) preload = std::jthread(pod::core::registry::preload_http);
   CLI::App app{"pod-copy: copy, inspect and delete container images in registries, layouts and archives", "pod-copy"};
   app.require_subcommand(1);
   pod::tools::CopyGlobals globals;

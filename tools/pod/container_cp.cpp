@@ -89,24 +89,7 @@ void add_cp_verb(CLI::App& app, const GlobalOptions& global, RunState& state) {
       throw Error("cp: exactly one of source and destination must be CONTAINER:PATH", ErrorKind::usage);
     }
     const std::string name = from.container.empty() ? to.container : from.container;
-    {
-      const OpenedStore here = open_store_in_place(global);
-      const storage::ContainerStore containers(here.store);
-      const auto r = containers.resolve(name);
-      const auto s = storage::container_state(containers.dir(r.id));
-      if (s.status == storage::ContainerStatus::running && s.pid > 0) {
-        copy(from, to, [&](const auto& work) { return rootless::container::fork_into_running(s.pid, work); });
-        return;
-      }
-    }
-    // Stopped: its root filesystem, mounted here in pod's user namespace.
-    const OpenedStore opened = open_store(global, state);
-    const auto engine = make_engine(global, opened);
-    const storage::ContainerStore containers(opened.store);
-    const auto r = containers.resolve(name);
-    rootless::container::mount_container_root(engine, r);
-    const std::string root = containers.dir(r.id) + "/merged";
-    copy(from, to, [&](const auto& work) { return rootless::container::fork_into_root(root, work); });
+    copy(from, to, container_fs_forker(global, state, name));
   });
 }
 

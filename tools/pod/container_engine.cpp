@@ -1,5 +1,7 @@
 #include "tools/pod/container_engine.hpp"
 
+#include "storage/container_status.hpp"
+
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 #include <unistd.h>
@@ -312,6 +314,24 @@ storage::ContainerRecord create_from_flags(const rootless::container::Engine& en
     throw;
   }
   return record;
+}
+
+ForkIntoContainer container_fs_forker(const GlobalOptions& global, RunState& state, const std::string& name) {
+  {
+    const OpenedStore here = open_store_in_place(global);
+    const storage::ContainerStore containers(here.store);
+    const auto r = containers.resolve(name);
+    const auto s = storage::container_state(containers.dir(r.id));
+    if (s.status == storage::ContainerStatus::running && s.pid > 0) {
+      return [pid = s.pid](const auto& work) { return rootless::container::fork_into_running(pid, work); };
+    }
+  }
+  const OpenedStore opened = open_store(global, state);
+  const auto engine = make_engine(global, opened);
+  const storage::ContainerStore containers(opened.store);
+  const auto r = containers.resolve(name);
+  rootless::container::mount_container_root(engine, r);
+  return [root = containers.dir(r.id) + "/merged"](const auto& work) { return rootless::container::fork_into_root(root, work); };
 }
 
 }  // namespace pod::tools

@@ -2,11 +2,13 @@
 // flags of create/run, and making a container from them.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "rootless/container/engine.hpp"
+#include "rootless/container/join.hpp"
 #include "storage/container_store.hpp"
 #include "tools/pod/limit_flags.hpp"
 #include "tools/pod/network_flags.hpp"
@@ -21,6 +23,12 @@ class App;
 namespace pod::tools {
 
 rootless::container::Engine make_engine(const GlobalOptions& global, const OpenedStore& opened);
+
+// How to run work where a container's filesystem is "/" (pod cp, pod export): a running
+// container's namespaces are entered; a stopped one's root is mounted in pod's user namespace
+// and chrooted into.
+using ForkIntoContainer = std::function<rootless::container::Child(const std::function<void()>& work)>;
+ForkIntoContainer container_fs_forker(const GlobalOptions& global, RunState& state, const std::string& name);
 
 struct ContainerFlags {
   std::string image;

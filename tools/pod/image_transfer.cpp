@@ -164,11 +164,7 @@ void run_load(const LoadFlags& f, const GlobalOptions& global, RunState& state) 
   std::optional<TempDir> spool;
   std::string path = f.input;
   if (path.empty()) {  // the archive is read by seeking: stdin lands in a file first
-    spool.emplace(transport::default_spool_dir(), "pod-load");
-    path = spool->path() + "/archive.tar";
-    UniqueFd out(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
-    if (!out) throw_errno("create", path);
-    copy_fd(STDIN_FILENO, out.get(), "stdin");
+    path = spool_stdin(spool, "pod-load");
   }
   const TransportContext context{{}, &opened.store, opened.rootless};
   transport::CopyOptions options;

@@ -31,6 +31,8 @@ void add_image_inspect_verb(CLI::App& parent, const char* name, const GlobalOpti
 void add_image_prune_verb(CLI::App& parent, const GlobalOptions& global, RunState& state);
 // push, save, load: the copy engine between local storage and registries or archives.
 void add_image_transfer_verbs(CLI::App& app, const GlobalOptions& global, RunState& state);
+// import (tarball → image), export (container → tarball).
+void add_import_export_verbs(CLI::App& app, const GlobalOptions& global, RunState& state);
 void add_login_verb(CLI::App& app, RunState& state);
 void add_logout_verb(CLI::App& app, RunState& state);
 // Containers: create, run, start; ps, inspect, logs, wait; stop, kill; rm, prune; exec.
