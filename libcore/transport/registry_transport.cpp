@@ -8,10 +8,7 @@
 namespace pod::core::transport {
 namespace {
 
-ManifestBlob from_result(registry::ManifestResult r) {
-  ManifestBlob m = manifest_blob(std::move(r.bytes), r.media_type);
-  return m;
-}
+ManifestBlob from_result(registry::ManifestResult r) { return manifest_blob(std::move(r.bytes), r.media_type); }
 
 class RegistrySource final : public ImageSource {
  public:

@@ -1,6 +1,5 @@
-#include "libcore/sys/environment.hpp"
 #include "rootless/userns.hpp"
-#include "storage/store_paths.hpp"
+#include "tools/common/user_store.hpp"
 #include "tools/pod-copy/verbs.hpp"
 
 namespace pod::tools {
@@ -20,10 +19,9 @@ const storage::Store* LazyStore::open_if_needed(const std::vector<core::transpor
   if (!needed) return nullptr;
   if (!store_) {
     rootless::ensure_userns();
-    rootless_ = rootless::is_rootless();
-    auto paths = storage::default_store_paths(rootless_ ? rootless::invoking_uid() : 0, process_env);
-    if (!g.root.empty()) paths.root = g.root;
-    store_ = storage::Store::open(paths.root);
+    auto opened = open_user_store(g.root);
+    rootless_ = opened.rootless;
+    store_ = std::move(opened.store);
   }
   return &*store_;
 }

@@ -5,6 +5,7 @@
 #include "rootless/userns.hpp"
 #include "storage/store_paths.hpp"
 #include "tools/common/main.hpp"
+#include "tools/common/user_store.hpp"
 
 namespace pod::tools {
 
@@ -20,11 +21,8 @@ std::string runroot_of(const GlobalOptions& global) {
 }
 
 OpenedStore open_store_in_place(const GlobalOptions& global) {
-  const bool rootless = rootless::is_rootless();
-  storage::StorePaths paths = storage::default_store_paths(rootless ? rootless::invoking_uid() : 0, process_env);
-  if (!global.root.empty()) paths.root = global.root;
-  log::debug("store: " + paths.root + (rootless ? " (rootless)" : ""));
-  return OpenedStore{storage::Store::open(paths.root), rootless};
+  auto opened = open_user_store(global.root);
+  return OpenedStore{std::move(opened.store), opened.rootless};
 }
 
 }  // namespace pod::tools
