@@ -17,7 +17,6 @@
 #include "libcore/sys/error.hpp"
 #include "libcore/sys/fd.hpp"
 #include "libcore/sys/log.hpp"
-#include "libcore/transport/file_sink.hpp"
 #include "libcore/transport/layout_common.hpp"
 
 namespace pod::core::transport {
@@ -81,7 +80,7 @@ void run_parallel(std::size_t n, int parallel, Fn fn) {
   if (failure) std::rethrow_exception(failure);
 }
 
-// A temporary file of the spool directory, removed when done.
+// A temporary file of the spool directory (read and written through one fd), removed when done.
 class SpoolFile {
  public:
   explicit SpoolFile(const std::string& dir) : path_(dir + "/pod-copy-XXXXXX") {
@@ -92,6 +91,7 @@ class SpoolFile {
   SpoolFile(const SpoolFile&) = delete;
   SpoolFile& operator=(const SpoolFile&) = delete;
   const std::string& path() const { return path_; }
+  int fd() const { return fd_.get(); }
 
  private:
   std::string path_;
@@ -285,9 +285,12 @@ class ImageCopier {
       VerifyingReader checked(plain, diff_id);
       CompressingReader packed(checked, target);
       HashingReader hashed(packed);
-      auto sink = open_directory_sink(options_.spool_dir);
-      const std::string name = spool.path().substr(options_.spool_dir.size() + 1);
-      with_context("layer " + from.digest.str(), [&] { sink->write(name, -1, hashed); });
+      with_context("layer " + from.digest.str(), [&] {
+        std::vector<char> buffer(1u << 20);
+        for (std::size_t n; (n = hashed.read(buffer.data(), buffer.size())) > 0;) {
+          write_all(spool.fd(), buffer.data(), n, spool.path());
+        }
+      });
       to.digest = hashed.drain_and_finish();
       to.size = static_cast<std::int64_t>(hashed.bytes_read());
     }
@@ -295,9 +298,8 @@ class ImageCopier {
       action = BlobAction::present;
       return to;
     }
-    UniqueFd fd(::open(spool.path().c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd) throw_errno("open", spool.path());
-    FdReader file(fd.get(), spool.path());
+    if (::lseek(spool.fd(), 0, SEEK_SET) != 0) throw_errno("seek", spool.path());
+    FdReader file(spool.fd(), spool.path());
     VerifyingReader verified(file, to.digest, to.size);
     dest_.put_blob(to, verified);
     bytes = static_cast<std::uint64_t>(to.size);
