@@ -99,6 +99,17 @@ std::string BlobStore::put(const core::Digest& digest, std::string_view bytes) {
   return final;
 }
 
+std::string BlobStore::adopt(const core::Digest& digest, const std::string& file) {
+  const std::string final = final_path(digest);
+  if (path_of(digest)) {
+    ::unlink(file.c_str());
+    return final;
+  }
+  if (::rename(file.c_str(), final.c_str()) != 0) throw_errno("rename", file);
+  sync_dir(store_.blobs_dir());
+  return final;
+}
+
 void BlobStore::remove(const core::Digest& digest) {
   if (::unlink(final_path(digest).c_str()) != 0 && errno != ENOENT) throw_errno("remove", final_path(digest));
 }

@@ -34,6 +34,10 @@ class BlobStore {
   // Stores bytes already in memory (configs, manifests), verified.
   std::string put(const core::Digest& digest, std::string_view bytes);
 
+  // Moves `file` (written on the store's filesystem, its digest already computed by the
+  // writer) into place as blob `digest`; when the blob is there already, `file` is removed.
+  std::string adopt(const core::Digest& digest, const std::string& file);
+
   // Removes a blob; absent is fine.
   void remove(const core::Digest& digest);
 

@@ -91,14 +91,34 @@ LayerLease LayerStore::create(const LayerRecord& record, const std::function<Unp
   }
   LayerRecord complete = record;
   complete.size = result.size;
-  write_file_atomic(temp.path() + "/layer.json", to_json(complete));
+  publish(complete, temp.release(), diff_fd.get());
+  lease.set_mode(FileLock::Mode::shared);
+  return lease;
+}
+
+void LayerStore::publish(const LayerRecord& record, const std::string& temp_dir, int diff_fd) const {
+  TempDir temp = TempDir::at_existing(temp_dir);
+  write_file_atomic(temp_dir + "/layer.json", to_json(record));
   // One syncfs instead of an fsync per file: the layer is on disk before its name appears.
-  if (::syncfs(diff_fd.get()) != 0) throw_errno("sync", diff);
+  if (::syncfs(diff_fd) != 0) throw_errno("sync", temp_dir);
   const std::string final = store_.layers_dir() + "/" + record.id;
-  if (::rename(temp.path().c_str(), final.c_str()) != 0) throw_errno("rename", temp.path());
+  if (::rename(temp_dir.c_str(), final.c_str()) != 0) throw_errno("rename", temp_dir);
   temp.release();
   sync_dir(store_.layers_dir());
-  log::debug("layer " + record.id + ": stored (" + std::to_string(result.size) + " bytes)");
+  log::debug("layer " + record.id + ": stored (" + std::to_string(record.size) + " bytes)");
+}
+
+LayerLease LayerStore::adopt(const LayerRecord& record, const std::string& temp_dir) {
+  TempDir temp = TempDir::at_existing(temp_dir);
+  LayerLease lease(lock_path(record.id), FileLock::Mode::exclusive);
+  if (get(record.id)) {
+    lease.set_mode(FileLock::Mode::shared);
+    return lease;  // the same content was committed before: temp goes
+  }
+  const std::string diff = temp_dir + "/diff";
+  UniqueFd diff_fd(::open(diff.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!diff_fd) throw_errno("open", diff);
+  publish(record, temp.release(), diff_fd.get());
   lease.set_mode(FileLock::Mode::shared);
   return lease;
 }

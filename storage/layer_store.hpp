@@ -49,10 +49,17 @@ class LayerStore {
   // is kept. Returns a lease held until the caller has recorded what uses the layer.
   LayerLease create(const LayerRecord& record, const std::function<UnpackResult(int dir_fd)>& unpack);
 
+  // Makes `temp_dir` (a temp_name directory in layers_dir() holding diff/, filled by the
+  // caller: a build step's upper directory) layer `record`. When that layer exists already,
+  // `temp_dir` is removed. Returns a lease like create().
+  LayerLease adopt(const LayerRecord& record, const std::string& temp_dir);
+
   // Removes the layer unless a lease on it is held (then false: it is in use right now).
   bool try_remove(const std::string& id);
 
  private:
+  // Writes layer.json into `temp_dir`, flushes, renames it to the layer's name.
+  void publish(const LayerRecord& record, const std::string& temp_dir, int diff_fd) const;
   std::string lock_path(const std::string& id) const { return store_.layers_dir() + "/" + id + ".lock"; }
   const Store& store_;
 };

@@ -67,7 +67,16 @@ namespace pod::core {
   X(archive_write_header) \
   X(archive_write_new) \
   X(archive_write_open_fd) \
-  X(archive_write_set_format_pax_restricted)
+  X(archive_write_set_format_pax_restricted) \
+  X(archive_write_open) \
+  X(archive_write_set_bytes_in_last_block) \
+  X(archive_entry_clear) \
+  X(archive_entry_set_uid) \
+  X(archive_entry_set_gid) \
+  X(archive_entry_set_symlink) \
+  X(archive_entry_set_rdevmajor) \
+  X(archive_entry_set_rdevminor) \
+  X(archive_entry_xattr_add_entry)
 
 struct LibArchive {
 #define POD_LIBARCHIVE_MEMBER(name) decltype(&::name) name;

@@ -68,6 +68,8 @@ class TempDir {
  public:
   TempDir(const std::string& parent, std::string_view prefix);
   static TempDir at(const std::string& path, unsigned mode = 0700);
+  // Takes over a directory someone else made (removed unless released, like the others).
+  static TempDir at_existing(const std::string& path);
   TempDir(TempDir&& other) noexcept : path_(other.release()) {}
   ~TempDir();
   TempDir(const TempDir&) = delete;

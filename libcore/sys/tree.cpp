@@ -25,6 +25,12 @@ TempDir TempDir::at(const std::string& path, unsigned mode) {
   return dir;
 }
 
+TempDir TempDir::at_existing(const std::string& path) {
+  TempDir dir;
+  dir.path_ = path;
+  return dir;
+}
+
 TempDir::~TempDir() {
   if (path_.empty()) return;
   std::error_code ec;
