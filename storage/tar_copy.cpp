@@ -107,6 +107,7 @@ void extract_tar(int fd, const std::string& destination) {
   const std::string rename_to = into ? "" : base_name(destination);
   ArchivePtr in(libarchive().archive_read_new(), libarchive().archive_read_free);
   libarchive().archive_read_support_format_tar(in.get());
+  libarchive().archive_read_support_filter_all(in.get());  // pod build's ADD of a compressed tar
   if (libarchive().archive_read_open_fd(in.get(), fd, 65536) != ARCHIVE_OK) fail(in.get(), "reading the copy stream");
   ArchivePtr disk(libarchive().archive_write_disk_new(), libarchive().archive_write_free);
   libarchive().archive_write_disk_set_options(disk.get(), ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_SECURE_NODOTDOT |

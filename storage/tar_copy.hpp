@@ -24,7 +24,7 @@ void write_tar(const std::string& source, int fd);
 // descended into.
 void write_tar_contents(const std::string& dir, int fd);
 
-// Unpacks the stream from `fd` as described above; entries never land outside the
+// Unpacks the stream (plain, or compressed in any way libarchive reads) from `fd` as described above; entries never land outside the
 // destination (no "..", no absolute names, no writing through links). Files belong to the
 // unpacking process; modes and times are kept.
 void extract_tar(int fd, const std::string& destination);

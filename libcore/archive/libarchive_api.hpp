@@ -36,6 +36,7 @@ namespace pod::core {
   X(archive_read_data_skip) \
   X(archive_read_support_filter_zstd) \
   X(archive_read_support_filter_gzip) \
+  X(archive_read_support_filter_all) \
   X(archive_entry_set_mtime) \
   X(archive_entry_set_perm) \
   X(archive_entry_set_filetype) \

@@ -5,8 +5,10 @@
 
 namespace pod {
 
-std::string now_rfc3339() {
-  const std::time_t t = std::time(nullptr);
+std::string now_rfc3339() { return rfc3339_of(std::time(nullptr)); }
+
+std::string rfc3339_of(std::int64_t seconds) {
+  const std::time_t t = static_cast<std::time_t>(seconds);
   std::tm tm{};
   ::gmtime_r(&t, &tm);
   char buf[32];

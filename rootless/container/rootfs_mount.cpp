@@ -40,7 +40,8 @@ std::string lower_option(const std::vector<std::string>& layers, const std::stri
 void mount_native(const std::vector<std::string>& layers, const std::string& upper, const std::string& work,
                   const std::string& merged, bool rootless) {
   const std::string parent = common_parent(layers);
-  std::string data = "lowerdir=" + lower_option(layers, parent) + ",upperdir=" + upper + ",workdir=" + work;
+  std::string data = "lowerdir=" + lower_option(layers, parent);
+  if (!upper.empty()) data += ",upperdir=" + upper + ",workdir=" + work;
   if (rootless) data += ",userxattr";
   const UniqueFd cwd(::open(".", O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!parent.empty() && ::chdir(parent.c_str()) != 0) throw_errno("chdir", parent);
@@ -86,6 +87,14 @@ void mount_rootfs(const std::string& driver, const std::vector<std::string>& lay
   if (driver == "fuse-overlayfs") return mount_fuse(layers, upper, work, merged);
   if (driver == "vfs") return copy_layers(layers, merged);
   throw Error("unknown storage driver " + quote(driver) + " (overlay, fuse-overlayfs or vfs)", ErrorKind::invalid_input);
+}
+
+void mount_layers_read_only(const std::vector<std::string>& layers, const std::string& merged, bool rootless) {
+  if (layers.empty()) throw Error("an image without layers cannot be a root filesystem", ErrorKind::invalid_input);
+  if (layers.size() > 1) return mount_native(layers, "", "", merged, rootless);
+  // overlay wants two lower directories without an upper one: one layer is bound instead.
+  if (::mount(layers.front().c_str(), merged.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0) throw_errno("bind", layers.front());
+  if (::mount(nullptr, merged.c_str(), nullptr, MS_BIND | MS_REMOUNT | MS_RDONLY, nullptr) != 0) throw_errno("remount read-only", merged);
 }
 
 DriverChoice choose_driver(const std::string& store_root, const std::string& runroot, bool rootless,

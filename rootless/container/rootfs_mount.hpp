@@ -29,4 +29,8 @@ DriverChoice choose_driver(const std::string& store_root, const std::string& run
 void mount_rootfs(const std::string& driver, const std::vector<std::string>& layers, const std::string& upper,
                   const std::string& work, const std::string& merged, bool rootless);
 
+// Mounts `layers` (top first) read-only on `merged` with the kernel's overlay (a bind mount
+// for a single layer): an image's files to read (pod build's COPY --from).
+void mount_layers_read_only(const std::vector<std::string>& layers, const std::string& merged, bool rootless);
+
 }  // namespace pod::rootless::container

@@ -1,4 +1,26 @@
-// pod-build: a Containerfile builder. Until its issue lands it says so and exits 125.
-#include "tools/common/not_implemented.hpp"
+// pod-build: builds images from Containerfiles/Dockerfiles (Buildah's `bud`, `podman build`).
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <unistd.h>
 
-int main() { pod::tools::exit_not_implemented("pod-build", "a Containerfile builder"); }
+#include <cstdio>
+#include <cstdlib>
+
+#include "builder/build.hpp"
+#include "libcore/sys/error.hpp"
+#include "libcore/sys/log.hpp"
+#include "tools/common/main.hpp"
+#include "tools/pod-build/build_flags.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"pod-build: build an image from a Containerfile or Dockerfile (podman build, buildah bud)", "pod-build"};
+  pod::tools::BuildFlags flags;
+  pod::tools::RunState state;
+  state.exit_code_for = [](const pod::Error& e) {
+    if (const auto* failed = dynamic_cast<const pod::builder::StepFailed*>(&e)) return failed->exit_code;
+    return pod::tools::kExitPodError;
+  };
+  pod::tools::add_build_flags(app, flags);
+  app.callback([&] { state.exit_code = pod::tools::run_build(flags); });
+  return pod::tools::run_tool(app, state, argc, argv);
+}
