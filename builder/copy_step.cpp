@@ -102,15 +102,16 @@ class Copier {
     const bool existed = try_open_in_root(root_.root_fd(), path, O_PATH).has_value();
     mkdir_all_in_root(root_.root_fd(), *parts);
     UniqueFd dir = open_in_root(root_.root_fd(), path, O_RDONLY | O_DIRECTORY);
-    if (!existed) set_meta(dir.get(), source, 0755);
+    if (!existed) set_meta(dir.get(), source, 0755, source != nullptr);
     return dir;
   }
 
-  void set_meta(int fd, const struct stat* source, mode_t default_mode) {
+  // --chmod applies to what is copied, not to the parent directories a copy makes.
+  void set_meta(int fd, const struct stat* source, mode_t default_mode, bool copied = true) {
     const uid_t uid = owner_.uid.value_or(source ? source->st_uid : 0);
     const gid_t gid = owner_.uid ? owner_.gid : source ? source->st_gid : 0;
     if (::fchown(fd, uid, gid) != 0) throw_errno("chown", "a copied file");
-    const mode_t mode = plan_.chmod.value_or(source ? source->st_mode & 07777 : default_mode);
+    const mode_t mode = copied && plan_.chmod ? *plan_.chmod : source ? source->st_mode & 07777 : default_mode;
     if (::fchmod(fd, mode) != 0) throw_errno("chmod", "a copied file");
   }
 

@@ -68,7 +68,7 @@ storage::CommittedLayer WorkingRoot::commit(const std::string& parent, const sto
 }
 
 ReadOnlyRoot::ReadOnlyRoot(const BuildEnvironment& env, const std::vector<std::string>& layers)
-    : dir_(env.store->layers_dir(), ".tmp-from-") {
+    : dir_(TempDir::at(env.store->layers_dir() + "/" + storage::temp_name("from"), 0755)) {
   path_ = dir_.path();
   if (layers.empty()) {
     root_fd_ = open_root(path_);  // scratch: nothing to copy from

@@ -3,7 +3,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <thread>
+#include <sys/wait.h>
+
+#include <cstdio>
 
 #include "libcore/oci/platform.hpp"
 #include "libcore/sys/error.hpp"
@@ -25,28 +27,37 @@ void export_tar(const builder::BuildEnvironment& env, const builder::BuildResult
   builder::with_image_files(env, result.layers, [&](const std::string& root) { storage::write_tar_contents(root, file.get()); });
 }
 
+// The writer runs in a child: libarchive's disk reader changes the working directory while
+// it walks, and the extractor works relative to its own — they cannot share a process.
 void export_local(const builder::BuildEnvironment& env, const builder::BuildResult& result, const std::string& dest) {
   make_dirs(dest, 0755);
   builder::with_image_files(env, result.layers, [&](const std::string& root) {
     Pipe pipe = make_pipe();
-    std::exception_ptr failed;
-    std::thread writer([&] {
+    const pid_t writer = ::fork();
+    if (writer < 0) throw_errno("fork", "the tar writer");
+    if (writer == 0) {
+      pipe.read.reset();
       try {
         storage::write_tar_contents(root, pipe.write.get());
-      } catch (...) {
-        failed = std::current_exception();
+        ::_exit(0);
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "Error: %s\n", e.what());
+        ::_exit(1);
       }
-      pipe.write.reset();
-    });
+    }
+    pipe.write.reset();
+    std::exception_ptr failed;
     try {
       storage::extract_tar(pipe.read.get(), dest);
     } catch (...) {
-      pipe.read.reset();
-      writer.join();
-      throw;
+      failed = std::current_exception();
     }
-    writer.join();
+    pipe.read.reset();
+    int status = 0;
+    while (::waitpid(writer, &status, 0) < 0 && errno == EINTR) {
+    }
     if (failed) std::rethrow_exception(failed);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw Error("writing the image's files failed");
   });
 }
 
@@ -59,6 +70,7 @@ void export_oci(const builder::BuildEnvironment& env, const builder::BuildResult
   core::transport::CopyOptions options;
   options.platform = core::oci::host_platform();
   core::transport::copy_image(*source, *destination, options);
+  destination->commit();
 }
 
 }  // namespace

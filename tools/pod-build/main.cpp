@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 
@@ -13,7 +14,8 @@
 #include "tools/pod-build/build_flags.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App app{"pod-build: build an image from a Containerfile or Dockerfile (podman build, buildah bud)", "pod-build"};
+  std::signal(SIGPIPE, SIG_IGN);  // a closed pipe (--output to a reader that quit) is an error to report
+  CLI::App app{"build an image from a Containerfile or Dockerfile (podman build, buildah bud)", "pod-build"};
   pod::tools::BuildFlags flags;
   pod::tools::RunState state;
   state.exit_code_for = [](const pod::Error& e) {
@@ -21,6 +23,8 @@ int main(int argc, char** argv) {
     return pod::tools::kExitPodError;
   };
   pod::tools::add_build_flags(app, flags);
-  app.callback([&] { state.exit_code = pod::tools::run_build(flags); });
+  app.callback([&] {
+    if (app.get_subcommands().empty()) state.exit_code = pod::tools::run_build(flags);  // not __man & co
+  });
   return pod::tools::run_tool(app, state, argc, argv);
 }
