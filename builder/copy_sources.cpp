@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "libcore/sys/error.hpp"
+#include "libcore/sys/files.hpp"
 #include "libcore/sys/root_path.hpp"
 
 namespace pod::builder {
@@ -18,24 +19,6 @@ namespace {
 }
 
 bool has_glob(std::string_view s) { return s.find_first_of("*?[") != std::string_view::npos; }
-
-std::vector<std::string> sorted_entries(int dir_fd) {
-  std::vector<std::string> names;
-  const int copy = ::openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (copy < 0) return names;
-  DIR* d = ::fdopendir(copy);
-  if (!d) {
-    ::close(copy);
-    return names;
-  }
-  while (const dirent* e = ::readdir(d)) {
-    const std::string_view n = e->d_name;
-    if (n != "." && n != "..") names.emplace_back(n);
-  }
-  ::closedir(d);
-  std::sort(names.begin(), names.end());
-  return names;
-}
 
 // The paths below `root_fd` that `parts` (some with glob characters) match, sorted.
 void expand_glob(int root_fd, const PathParts& parts, std::size_t i, const std::string& prefix, std::vector<std::string>& out) {
@@ -53,7 +36,7 @@ void expand_glob(int root_fd, const PathParts& parts, std::size_t i, const std::
     }
     return;
   }
-  for (const auto& name : sorted_entries(dir->get())) {
+  for (const auto& name : sorted_entries(dir->get(), here)) {
     if (::fnmatch(parts[i].c_str(), name.c_str(), FNM_PERIOD) == 0) {
       expand_glob(root_fd, parts, i + 1, prefix.empty() ? name : prefix + "/" + name, out);
     }
@@ -174,7 +157,7 @@ namespace {
 
 void walk_below(const CopyPlan& plan, int dir_fd, const std::string& relative, const std::string& context_path,
                 const std::function<void(const SourceEntry&)>& visit) {
-  for (const auto& name : sorted_entries(dir_fd)) {
+  for (const auto& name : sorted_entries(dir_fd, context_path.empty() ? "." : context_path)) {
     const std::string rel = relative.empty() ? name : relative + "/" + name;
     const std::string in_context = context_path.empty() ? name : context_path + "/" + name;
     struct stat st{};

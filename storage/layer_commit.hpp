@@ -35,4 +35,9 @@ TempDir new_layer_dir(const Store& store);
 CommittedLayer commit_layer_dir(const Store& store, TempDir dir, const std::string& parent,
                                 const LayerCommitOptions& options);
 
+// The same for a directory that stays where it is (a container's upper directory, for pod
+// commit): its tar is stored as the blob and unpacked as a new layer.
+CommittedLayer commit_layer_copy(const Store& store, const std::string& dir, const std::string& parent,
+                                 const LayerCommitOptions& options, bool rootless);
+
 }  // namespace pod::storage

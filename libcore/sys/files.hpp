@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "libcore/sys/fd.hpp"
@@ -81,6 +82,10 @@ class TempDir {
   TempDir() = default;
   std::string path_;
 };
+
+// The names in the directory `dir_fd` (not "." and ".."), sorted bytewise; `shown` names it in
+// errors.
+std::vector<std::string> sorted_entries(int dir_fd, const std::string& shown);
 
 // mkdir -p with `mode` for the directories it creates.
 void make_dirs(const std::string& path, unsigned mode = 0755);

@@ -1,9 +1,13 @@
 // TempDir and remove_tree (declared in files.hpp): the parts of the file helpers that use
 // std::filesystem, in their own object so that binaries which never remove trees (pod-monitor)
 // do not link libstdc++'s filesystem and, through it, every locale facet.
+#include <dirent.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <algorithm>
 
 #include <filesystem>
 
@@ -38,6 +42,24 @@ TempDir::~TempDir() {
 }
 
 std::string TempDir::release() { return std::exchange(path_, std::string()); }
+
+std::vector<std::string> sorted_entries(int dir_fd, const std::string& shown) {
+  const int copy = ::openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (copy < 0) throw_errno("open directory", shown);
+  DIR* d = ::fdopendir(copy);
+  if (!d) {
+    ::close(copy);
+    throw_errno("read directory", shown);
+  }
+  std::vector<std::string> names;
+  while (const dirent* e = ::readdir(d)) {
+    const std::string_view n = e->d_name;
+    if (n != "." && n != "..") names.emplace_back(n);
+  }
+  ::closedir(d);
+  std::sort(names.begin(), names.end());
+  return names;
+}
 
 void remove_tree(const std::string& path) {
   std::error_code ec;

@@ -16,6 +16,7 @@
 #include "libcore/archive/libarchive_api.hpp"
 #include "libcore/sys/error.hpp"
 #include "libcore/sys/fd.hpp"
+#include "libcore/sys/files.hpp"
 #include "storage/layer/layer_writer.hpp"
 
 namespace pod::storage {
@@ -26,24 +27,6 @@ using detail::kWhiteoutPrefix;
 
 using ArchivePtr = std::unique_ptr<archive, int (*)(archive*)>;
 using EntryPtr = std::unique_ptr<archive_entry, void (*)(archive_entry*)>;
-
-std::vector<std::string> sorted_names(int dir_fd, const std::string& path) {
-  const int copy = ::openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (copy < 0) throw_errno("open directory", path);
-  DIR* d = ::fdopendir(copy);
-  if (!d) {
-    ::close(copy);
-    throw_errno("read directory", path);
-  }
-  std::vector<std::string> names;
-  while (const dirent* e = ::readdir(d)) {
-    const std::string_view n = e->d_name;
-    if (n != "." && n != "..") names.emplace_back(n);
-  }
-  ::closedir(d);
-  std::sort(names.begin(), names.end());
-  return names;
-}
 
 // Xattrs a layer carries: file capabilities and the user's own; not overlay's bookkeeping,
 // not trusted.* or security labels of this host.
@@ -64,7 +47,7 @@ class TreeWriter {
   }
 
   void write_dir(int dir_fd, const std::string& prefix, const std::string& shown) {
-    for (const auto& name : sorted_names(dir_fd, shown)) write_node(dir_fd, name, prefix + name, shown + "/" + name);
+    for (const auto& name : sorted_entries(dir_fd, shown)) write_node(dir_fd, name, prefix + name, shown + "/" + name);
   }
 
   void finish() {

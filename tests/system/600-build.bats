@@ -284,3 +284,18 @@ b"
   run_pod build -t via-pod "$C"
   config_of via-pod | grep -q '"via": "pod"' || die "pod build did not build"
 }
+
+@test "pod commit: a container's changes, whiteouts included, and --change on the config" {
+  run_pod run --name to-commit "$IMAGE" sh -c 'echo changed > /new.txt && rm /bin/vi && mkdir /made'
+  run_pod commit -c 'CMD ["cat", "/new.txt"]' -c 'ENV FROM_COMMIT=1' -m "a message" to-commit committed
+  in_image committed
+  assert_contains "$output" "changed"
+  run_pod 1 run --rm committed ls /bin/vi
+  in_image committed sh -c 'echo $FROM_COMMIT; test -d /made && echo made'
+  assert_contains "$output" "1
+made"
+  config_of committed | grep -q '"comment": "a message"' || die "the message is not in the history"
+  run_pod 125 commit -c 'RUN true' to-commit bad-commit
+  assert_contains "$output" "only CMD, ENTRYPOINT"
+  run_pod rm to-commit
+}

@@ -94,6 +94,7 @@ int main(int argc, char** argv) {
   pod::tools::add_container_group(app, global, state);
   pod::tools::add_image_transfer_verbs(app, global, state);
   pod::tools::add_import_export_verbs(app, global, state);
+  pod::tools::add_commit_verb(app, global, state);
   pod::tools::add_login_verb(app, state);
   pod::tools::add_logout_verb(app, state);
   return pod::tools::run_tool(app, state, argc, argv);

@@ -21,6 +21,7 @@ struct GlobalOptions {
 };
 
 void add_version_verb(CLI::App& app, RunState& state);
+void add_commit_verb(CLI::App& app, const GlobalOptions& global, RunState& state);
 void add_info_verb(CLI::App& app, const GlobalOptions& global, RunState& state);
 void add_unshare_verb(CLI::App& app, RunState& state);
 void add_pull_verb(CLI::App& parent, const GlobalOptions& global, RunState& state);
