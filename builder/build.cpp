@@ -106,11 +106,8 @@ Plan plan_build(const core::containerfile::Containerfile& file, const BuildOptio
   plan.stages.resize(static_cast<std::size_t>(plan.target) + 1);
   for (auto& s : plan.stages) {
     s.stage_count = static_cast<int>(plan.stages.size());
-    s.global_lookup = global_lookup;
     plan.total_steps += 1 + static_cast<int>(s.instructions.size());
-  }
-  // The lookup reads plan.global_args by reference: keep it valid by capturing a copy.
-  for (auto& s : plan.stages) {
+    // A copy of the args: `plan` moves when it is returned.
     s.global_lookup = [args = plan.global_args](std::string_view name) -> std::optional<std::string> {
       const auto it = args.find(std::string(name));
       if (it == args.end()) return std::nullopt;

@@ -29,8 +29,7 @@ void set_env(nlohmann::json& config, const std::string& key, const std::string& 
 }
 
 // The exec form as it is, or the shell form run by the stage's shell.
-std::vector<std::string> command_of(const Stage& stage, const cf::Instruction& in, const std::vector<std::string>& shell) {
-  (void)stage;
+std::vector<std::string> command_of(const cf::Instruction& in, const std::vector<std::string>& shell) {
   if (in.exec_form) return *in.exec_form;
   std::vector<std::string> out = shell;
   out.push_back(in.args);
@@ -175,10 +174,10 @@ void apply_metadata(Stage& stage, const cf::Instruction& in) {
   } else if (k == "LABEL") {
     for (const auto& [key, value] : cf::key_values(in.args, lookup, false, stage.escape)) config["Labels"][key] = *value;
   } else if (k == "CMD") {
-    config["Cmd"] = command_of(stage, in, current_shell(stage));
+    config["Cmd"] = command_of(in, current_shell(stage));
     stage.cmd_set = true;
   } else if (k == "ENTRYPOINT") {
-    config["Entrypoint"] = command_of(stage, in, current_shell(stage));
+    config["Entrypoint"] = command_of(in, current_shell(stage));
     if (!stage.cmd_set) config["Cmd"] = nullptr;  // Docker: an inherited CMD goes with a new ENTRYPOINT
   } else if (k == "EXPOSE") {
     expose(config, in, expand_words(stage, in.args));

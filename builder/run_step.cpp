@@ -39,7 +39,6 @@ namespace {
 // that is only a heredoc runs the heredoc's body.
 std::string script_of(const cf::Instruction& in) {
   if (in.heredocs.empty()) return in.args;
-  const std::string only = "<<" + std::string(in.heredocs[0].strip_tabs ? "-" : "");
   if (in.heredocs.size() == 1 && in.args.rfind("<<", 0) == 0 && in.args.find_first_of(" \t") == std::string::npos) {
     return in.heredocs[0].body;
   }

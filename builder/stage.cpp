@@ -47,8 +47,7 @@ std::vector<std::string> expand_words(const Stage& stage, const std::string& tex
   return cf::process_words(text, stage.lookup(), stage.escape);
 }
 
-std::string created_by(const Stage& stage, const cf::Instruction& in, const std::string& detail) {
-  (void)stage;
+std::string created_by(const cf::Instruction& in, const std::string& detail) {
   return "/bin/sh -c #(nop) " + in.keyword + " " + detail;
 }
 

@@ -83,7 +83,7 @@ void ensure_workdir(Stage& stage, WorkingRoot& root);
 std::vector<std::string> shell_of(const Stage& stage);
 
 // The history entry's created_by, as Buildah writes it.
-std::string created_by(const Stage& stage, const cf::Instruction& in, const std::string& detail);
+std::string created_by(const cf::Instruction& in, const std::string& detail);
 
 // The image of a FROM or COPY --from name: a built stage, else an image (pulled as --pull says).
 ImageState image_for(const BuildEnvironment& env, const BuildOptions& options, const std::string& name);

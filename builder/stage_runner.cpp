@@ -31,7 +31,7 @@ class StageRunner {
     start_from();
     for (const auto& in : plan_.instructions) step(in, true);
     if (stage_.squash_root) {
-      commit_layer(*stage_.squash_root, "");
+      commit_layer(*stage_.squash_root);
       stage_.image.config["history"][last_layer_history_].erase("empty_layer");
     }
   }
@@ -116,7 +116,7 @@ class StageRunner {
     WorkingRoot root(stage_.env, layer_dirs(stage_.env, stage_.image));
     change_files(in, copy, root);
     const std::string created = now();
-    const auto& layer = commit_layer(root, created);
+    const auto& layer = commit_layer(root);
     add_history(in, created, false);
     if (cache_on()) cache_.put(key, CacheEntry{created, layer, stage_.options.compress ? core::oci::Compression::gzip : core::oci::Compression::none});
   }
@@ -130,8 +130,7 @@ class StageRunner {
     }
   }
 
-  storage::LayerRecord commit_layer(WorkingRoot& root, const std::string& created) {
-    (void)created;
+  storage::LayerRecord commit_layer(WorkingRoot& root) {
     storage::LayerCommitOptions options;
     options.diff.timestamp = stage_.options.timestamp;
     options.diff.opaque_xattr = stage_.env.rootless ? storage::OpaqueXattr::user : storage::OpaqueXattr::trusted;
@@ -184,7 +183,7 @@ class StageRunner {
       for (const auto& a : *in.exec_form) out += (out.empty() ? "" : " ") + a;
       return out;
     }
-    return created_by(stage_, in, in.args);
+    return created_by(in, in.args);
   }
 
   // What a step's key takes of the build args: RUN sees them all (as variables); other
