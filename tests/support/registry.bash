@@ -57,8 +57,10 @@ registry_start() { # dir [extra yaml]
       echo "$pid" >"$dir/registry.pid"
       return 0
     fi
-    kill "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
+    # It may have exited already (its port taken between the check and its bind): under
+    # errexit a failing kill would end the caller instead of trying another port.
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
   done
   echo "registry did not start; log: $dir/registry.log" >&2
   tail -5 "$dir/registry.log" >&2
